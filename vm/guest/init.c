@@ -1,0 +1,477 @@
+/*
+ * uringspec guest init: PID 1 of the initramfs.
+ *
+ * Runs the items listed in /uspec/manifest one after another and reports on
+ * /dev/ttyS1, a serial port of its own, so the kernel console (ttyS0, where a
+ * panic is printed) never interleaves with our framing. Protocol, one record
+ * per line:
+ *
+ *   @@USPEC READY <items> <start>
+ *   @@USPEC BEGIN <id>
+ *   @@USPEC OUT <id> <escaped bytes>     stdout, in order, chunked
+ *   @@USPEC ERR <id> <escaped bytes>     stderr, in order, chunked
+ *   @@USPEC END <id> status=exited:N|signaled:N|timeout dur_us=N crc=XXXXXXXX
+ *   @@USPEC KLOG <id> <escaped kmsg line>  splats seen while the item ran
+ *   @@USPEC DONE
+ *
+ * Escaping: every byte outside printable ASCII, and '\', becomes \xHH, so an
+ * item's output can never contain a newline and can never start a record.
+ * crc is the zlib CRC-32 of the raw stdout bytes; the host checks it.
+ *
+ * Manifest line: <id>\t<timeout_ms>\t<argv0>\t<argv1>...
+ * Kernel command line: uspec.start=N skips the first N items (resume after a
+ * crash: the host boots again from the item after the one that crashed).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_ITEMS 100000
+#define MAX_ARGS 256
+#define CHUNK 256 /* raw bytes per OUT/ERR record */
+#define SPLAT_LINES 200 /* kmsg lines forwarded per item once a splat started */
+
+static int out_fd = -1; /* /dev/ttyS1, or the console as a last resort */
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void emit(const char *fmt, ...)
+{
+	char line[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	write_all(out_fd, line, (size_t)n);
+}
+
+/* diagnostics go to the console (ttyS0), never into the framed channel */
+static void diag(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		write_all(2, line, strlen(line));
+}
+
+static size_t escape(char *dst, const unsigned char *src, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = src[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			dst[o++] = (char)c;
+		} else {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[c >> 4];
+			dst[o++] = hex[c & 15];
+		}
+	}
+	dst[o] = 0;
+	return o;
+}
+
+static void emit_data(const char *kind, const char *id, const unsigned char *buf, size_t len)
+{
+	char esc[CHUNK * 4 + 1];
+	while (len > 0) {
+		size_t n = len < CHUNK ? len : CHUNK;
+		/* break after a newline so the raw log stays readable */
+		const unsigned char *nl = memchr(buf, '\n', n);
+		if (nl)
+			n = (size_t)(nl - buf) + 1;
+		escape(esc, buf, n);
+		emit("@@USPEC %s %s %s", kind, id, esc);
+		buf += n;
+		len -= n;
+	}
+}
+
+/* zlib CRC-32 (reflected, poly 0xedb88320), incremental */
+static uint32_t crc32_update(uint32_t crc, const unsigned char *p, size_t len)
+{
+	static uint32_t table[256];
+	static int ready;
+	if (!ready) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+		ready = 1;
+	}
+	crc = ~crc;
+	while (len--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static void mount_early(void)
+{
+	mkdir("/proc", 0555);
+	mkdir("/sys", 0555);
+	mkdir("/dev", 0755);
+	mkdir("/tmp", 01777);
+	if (mount("proc", "/proc", "proc", 0, NULL))
+		diag("uspec-init: mount /proc: %s\n", strerror(errno));
+	if (mount("sysfs", "/sys", "sysfs", 0, NULL))
+		diag("uspec-init: mount /sys: %s\n", strerror(errno));
+	if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) && errno != EBUSY)
+		diag("uspec-init: mount /dev: %s\n", strerror(errno));
+	/* tmpfs may be absent in a user-supplied kernel: /tmp then stays on rootfs */
+	mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
+	mkdir("/dev/shm", 01777);
+	mount("tmpfs", "/dev/shm", "tmpfs", 0, "mode=1777");
+}
+
+/* lo up; Linux assigns 127.0.0.1/8 and ::1 itself on NETDEV_UP, set v4 anyway */
+static void loopback_up(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		diag("uspec-init: socket: %s (no networking in this kernel?)\n", strerror(errno));
+		return;
+	}
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (ioctl(s, SIOCSIFADDR, &ifr) && errno != EEXIST)
+		diag("uspec-init: SIOCSIFADDR lo: %s\n", strerror(errno));
+	sin->sin_addr.s_addr = htonl(0xff000000u);
+	ioctl(s, SIOCSIFNETMASK, &ifr);
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr))
+			diag("uspec-init: SIOCSIFFLAGS lo: %s\n", strerror(errno));
+	}
+	close(s);
+}
+
+static void open_channel(void)
+{
+	out_fd = open("/dev/ttyS1", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (out_fd < 0) {
+		diag("uspec-init: /dev/ttyS1: %s; framing on the console\n", strerror(errno));
+		out_fd = 1;
+		return;
+	}
+	struct termios t;
+	if (tcgetattr(out_fd, &t) == 0) {
+		cfmakeraw(&t); /* no \n -> \r\n, no echo */
+		cfsetospeed(&t, B115200);
+		tcsetattr(out_fd, TCSANOW, &t);
+	}
+}
+
+static long cmdline_start(void)
+{
+	char buf[4096];
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	char *p = strstr(buf, "uspec.start=");
+	return p ? strtol(p + strlen("uspec.start="), NULL, 10) : 0;
+}
+
+/* ---- kernel log ---- */
+static int kmsg_fd = -1;
+
+static int is_splat(const char *msg)
+{
+	static const char *const pat[] = { "BUG:", "WARNING:", "Oops", "KASAN", "general protection",
+					   "panic", "Call Trace", "refcount_t", "UBSAN", NULL };
+	for (int i = 0; pat[i]; i++)
+		if (strstr(msg, pat[i]))
+			return 1;
+	return 0;
+}
+
+/* forwards splat lines logged since the last call; once one matched, the
+ * following lines (the trace) are forwarded too, up to SPLAT_LINES */
+static void drain_kmsg(const char *id)
+{
+	char rec[8192], esc[8192 * 4 + 1];
+	int in_splat = 0, sent = 0;
+	if (kmsg_fd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(kmsg_fd, rec, sizeof(rec) - 1);
+		if (n < 0) {
+			if (errno == EPIPE) /* ring overwritten: continue from the oldest */
+				continue;
+			if (errno == EINTR)
+				continue;
+			return; /* EAGAIN: caught up */
+		}
+		if (n == 0)
+			return;
+		rec[n] = 0;
+		char *msg = strchr(rec, ';');
+		if (!msg)
+			continue;
+		msg++;
+		char *nl = strchr(msg, '\n');
+		if (nl)
+			*nl = 0;
+		if (is_splat(msg))
+			in_splat = 1;
+		if (in_splat && sent < SPLAT_LINES) {
+			escape(esc, (unsigned char *)msg, strlen(msg));
+			emit("@@USPEC KLOG %s %s", id, esc);
+			sent++;
+		}
+	}
+}
+
+/* ---- items ---- */
+struct item {
+	char *id;
+	long timeout_ms;
+	char *argv[MAX_ARGS + 1];
+};
+
+static struct item *items;
+static long n_items;
+
+static int load_manifest(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	items = calloc(MAX_ITEMS, sizeof(*items));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, f)) > 0 && n_items < MAX_ITEMS) {
+		if (line[len - 1] == '\n')
+			line[--len] = 0;
+		if (len == 0 || line[0] == '#')
+			continue;
+		char *copy = strdup(line), *save = NULL;
+		struct item *it = &items[n_items];
+		it->id = strtok_r(copy, "\t", &save);
+		char *t = strtok_r(NULL, "\t", &save);
+		it->timeout_ms = t ? strtol(t, NULL, 10) : 0;
+		int a = 0;
+		char *arg;
+		while (a < MAX_ARGS && (arg = strtok_r(NULL, "\t", &save)))
+			it->argv[a++] = arg;
+		it->argv[a] = NULL;
+		if (!it->id || a == 0) {
+			diag("uspec-init: bad manifest line: %s\n", line);
+			continue;
+		}
+		n_items++;
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static void run_item(const struct item *it)
+{
+	int out[2], err[2];
+	emit("@@USPEC BEGIN %s", it->id);
+	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
+		emit("@@USPEC END %s status=exited:127 dur_us=0 crc=00000000", it->id);
+		return;
+	}
+	uint64_t t0 = now_us();
+	pid_t pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0); /* its own group: a timeout kills helpers too */
+		int devnull = open("/dev/null", O_RDONLY);
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		if (chdir("/tmp"))
+			chdir("/");
+		char *envp[] = { "PATH=/uspec/bin:/bin:/usr/bin:/sbin", "HOME=/tmp", "TMPDIR=/tmp", NULL };
+		execve(it->argv[0], it->argv, envp);
+		dprintf(2, "uspec-init: exec %s: %s\n", it->argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	if (pid < 0) {
+		close(out[0]);
+		close(err[0]);
+		emit("@@USPEC END %s status=exited:127 dur_us=0 crc=00000000", it->id);
+		return;
+	}
+	setpgid(pid, pid); /* also from here: no race with the child's own call */
+
+	uint32_t crc = 0;
+	int timed_out = 0;
+	uint64_t deadline = it->timeout_ms > 0 ? t0 + (uint64_t)it->timeout_ms * 1000u : 0;
+	uint64_t drain_until = 0; /* after a kill, read what is left for a moment only */
+	struct pollfd pfd[2] = { { out[0], POLLIN, 0 }, { err[0], POLLIN, 0 } };
+	int open_fds = 2;
+	unsigned char buf[4096];
+	while (open_fds > 0) {
+		uint64_t now = now_us();
+		int wait_ms = -1;
+		if (drain_until) {
+			if (now >= drain_until)
+				break;
+			wait_ms = (int)((drain_until - now) / 1000u) + 1;
+		} else if (deadline) {
+			if (now >= deadline) {
+				timed_out = 1;
+				kill(-pid, SIGKILL);
+				kill(pid, SIGKILL);
+				drain_until = now + 200000u;
+				continue;
+			}
+			wait_ms = (int)((deadline - now) / 1000u) + 1;
+		}
+		int r = poll(pfd, 2, wait_ms);
+		if (r < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(pfd[i].fd, buf, sizeof(buf));
+			if (n > 0) {
+				if (i == 0)
+					crc = crc32_update(crc, buf, (size_t)n);
+				emit_data(i == 0 ? "OUT" : "ERR", it->id, buf, (size_t)n);
+			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				open_fds--;
+			}
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (pfd[i].fd >= 0)
+			close(pfd[i].fd);
+
+	/* the pipes closed; the process may still be running (closed its stdout) */
+	int status = 0;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, deadline && !timed_out ? WNOHANG : 0);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR)
+			break;
+		if (w == 0) {
+			if (now_us() >= deadline) {
+				timed_out = 1;
+				kill(-pid, SIGKILL);
+				kill(pid, SIGKILL);
+			} else {
+				usleep(1000);
+			}
+		}
+	}
+	uint64_t dur = now_us() - t0;
+	kill(-pid, SIGKILL); /* leftovers of the group, if any */
+	while (waitpid(-1, NULL, WNOHANG) > 0) /* PID 1 reaps orphans */
+		;
+
+	char st[64];
+	if (timed_out)
+		snprintf(st, sizeof(st), "timeout");
+	else if (WIFSIGNALED(status))
+		snprintf(st, sizeof(st), "signaled:%d", WTERMSIG(status));
+	else
+		snprintf(st, sizeof(st), "exited:%d", WEXITSTATUS(status));
+	emit("@@USPEC END %s status=%s dur_us=%llu crc=%08x", it->id, st, (unsigned long long)dur, crc);
+	drain_kmsg(it->id);
+}
+
+static void power_off(void)
+{
+	if (out_fd >= 0)
+		tcdrain(out_fd); /* all framed bytes out of the UART before we go */
+	sync();
+	/* without ACPI there is no power-off method and the kernel would halt
+	 * forever; a reboot makes QEMU (-no-reboot) exit instead */
+	if (access("/sys/firmware/acpi", F_OK) == 0)
+		reboot(RB_POWER_OFF);
+	reboot(RB_AUTOBOOT);
+	for (;;)
+		pause();
+}
+
+int main(void)
+{
+	mount_early();
+	open_channel();
+	loopback_up();
+	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg_fd >= 0)
+		drain_kmsg("-"); /* splats from boot, before any item */
+
+	if (load_manifest("/uspec/manifest")) {
+		emit("@@USPEC ERROR no manifest: %s", strerror(errno));
+		power_off();
+	}
+	long start = cmdline_start();
+	if (start < 0)
+		start = 0;
+	emit("@@USPEC READY %ld %ld", n_items, start);
+	for (long i = start; i < n_items; i++)
+		run_item(&items[i]);
+	emit("@@USPEC DONE");
+	power_off();
+	return 0;
+}
