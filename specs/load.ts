@@ -168,7 +168,7 @@ function explainIssue(issue: z.core.$ZodIssue, base: PropertyKey[]): Explained[]
 /** A branch issue that says "this is not the shape you meant" rather than "this field is wrong". */
 function isShapeMismatch(i: z.core.$ZodIssue): boolean {
   if (i.code === 'unrecognized_keys' && i.path.length === 0) return true;
-  if (i.code === 'invalid_type' && i.path.length <= 1) return true;
+  if (i.code === 'invalid_type' && (i.path.length === 0 || (i.path.length === 1 && /received undefined/.test(i.message)))) return true;
   if (i.code === 'invalid_value' && i.path.length === 0) return true;
   if (i.code === 'invalid_union' && i.path.length === 0) return true;
   return false;

@@ -1,0 +1,64 @@
+// The result of a run, as every reporter consumes it. The JSON reporter
+// writes exactly this shape (documented in docs/report-json.md).
+import type { ObservedCqe } from './events.ts';
+import type { TargetInfo } from './target.ts';
+import type { Diff, VerdictStatus } from './verdict.ts';
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  file: string;
+  line: number;
+  tags: string[];
+  status: VerdictStatus;
+  summary: string;
+  diffs: Diff[];
+  pinConflicts: Diff[];
+  durationMs: number;
+  /** Every CQE observed, in order (user_data as a decimal string: JSON has no u64). */
+  cqes: { step: number; userData: string; res: number; flags: number }[];
+  kernelSplats: string[];
+  consoleTail?: string;
+  /** A command that reruns just this scenario. */
+  reproduce: string;
+}
+
+export interface KernelRun {
+  /** Label of the kernel: recipe name, image path, or "host <release>". */
+  label: string;
+  /** The model profile the observations were compared with. */
+  profile: string;
+  target: TargetInfo;
+  results: ScenarioResult[];
+}
+
+export interface RunReport {
+  tool: 'uringspec';
+  version: string;
+  startedAt: string;
+  durationMs: number;
+  kernels: KernelRun[];
+  /** True when the run was interrupted or an infrastructure error stopped it: results are partial. */
+  incomplete: boolean;
+  /** Why the run is incomplete, when it is. */
+  incompleteReason?: string;
+}
+
+export type Totals = Record<VerdictStatus, number> & { total: number };
+
+export function totals(results: ScenarioResult[]): Totals {
+  const t: Totals = { pass: 0, fail: 0, 'no-oracle': 0, crash: 0, timeout: 0, error: 0, total: results.length };
+  for (const r of results) t[r.status]++;
+  return t;
+}
+
+export function cqesForReport(cqes: ObservedCqe[]): ScenarioResult['cqes'] {
+  return cqes.map((c) => ({ step: c.step, userData: c.userData.toString(), res: c.res, flags: c.flags }));
+}
+
+/** 0 every scenario passed; 1 a conformance failure (anything not pass); 2 is for infrastructure and decided by the caller. */
+export function exitCodeOf(report: RunReport): number {
+  if (report.incomplete) return 2;
+  const all = report.kernels.flatMap((k) => k.results);
+  return all.every((r) => r.status === 'pass') ? 0 : 1;
+}

@@ -1,0 +1,21 @@
+import { JsonReporter } from './json.ts';
+import { JunitReporter } from './junit.ts';
+import { KtapReporter } from './ktap.ts';
+import type { Reporter } from './reporter.ts';
+import { TerminalReporter } from './terminal.ts';
+
+export const REPORT_FORMATS = ['ktap', 'junit', 'json', 'text'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export function reporterFor(format: ReportFormat): Reporter {
+  switch (format) {
+    case 'ktap':
+      return new KtapReporter();
+    case 'junit':
+      return new JunitReporter();
+    case 'json':
+      return new JsonReporter();
+    case 'text':
+      return new TerminalReporter({ verbose: true });
+  }
+}

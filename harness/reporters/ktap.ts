@@ -1,0 +1,34 @@
+// KTAP (Documentation/dev-tools/ktap.rst): one subtest per kernel, one test
+// line per scenario, diagnostics as "#" lines after a failing test.
+import type { RunReport } from '../report.ts';
+import { describeDiff, type Reporter } from './reporter.ts';
+
+const clean = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/#/g, '%23');
+
+export class KtapReporter implements Reporter {
+  readonly format = 'ktap';
+  readonly fileName = 'results.ktap';
+
+  render(report: RunReport): string {
+    const out = ['KTAP version 1', `1..${report.kernels.length}`];
+    report.kernels.forEach((k, ki) => {
+      const ind = '    ';
+      out.push(`${ind}KTAP version 1`, `${ind}# Subtest: ${clean(k.label)}`);
+      out.push(`${ind}# target: ${k.target.kind}${k.target.accel ? ` accel=${k.target.accel}` : ''} kernel=${clean(k.target.kernel)} model=${k.profile}`);
+      out.push(`${ind}1..${k.results.length}`);
+      k.results.forEach((r, i) => {
+        const ok = r.status === 'pass';
+        out.push(`${ind}${ok ? 'ok' : 'not ok'} ${i + 1} ${r.id}${ok ? '' : ` # ${r.status.toUpperCase()}`}`);
+        if (!ok) {
+          out.push(`${ind}# ${clean(r.summary)}`);
+          for (const d of r.diffs) out.push(`${ind}# ${clean(describeDiff(d))}`);
+          for (const l of r.kernelSplats.slice(0, 5)) out.push(`${ind}# kernel: ${clean(l)}`);
+          out.push(`${ind}# reproduce: ${clean(r.reproduce)}`);
+        }
+      });
+      const allOk = k.results.every((r) => r.status === 'pass') && !report.incomplete;
+      out.push(`${allOk ? 'ok' : 'not ok'} ${ki + 1} ${clean(k.label)}`);
+    });
+    return out.join('\n') + '\n';
+  }
+}

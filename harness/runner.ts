@@ -1,0 +1,112 @@
+// Runs scenarios on a target and judges each observation: the one path every
+// command (run, gate, repro checks) goes through. Data flows one way:
+// specs → generated C → compiled binary → target → events → verdicts.
+import { generateProgram } from '../generator/program.ts';
+import type { LoadedSpec } from '../specs/load.ts';
+import type { Scenario } from '../specs/schema.ts';
+import { compileProgram, type CompiledProgram } from './compile.ts';
+import { parseEvents, type Observation } from './events.ts';
+import { cqesForReport, type KernelRun, type ScenarioResult } from './report.ts';
+import type { ItemResult, Progress, RunItem, Target } from './target.ts';
+import type { Verdict } from './verdict.ts';
+
+export interface ScenarioRef {
+  spec: LoadedSpec;
+  index: number;
+}
+
+export const scenarioOf = (r: ScenarioRef): Scenario => r.spec.spec.scenarios[r.index]!;
+
+/** Judges one observation; the model-backed oracle lives in oracle.ts. */
+export interface Oracle {
+  profile: string;
+  judge(sc: Scenario, obs: Observation): Verdict;
+}
+
+export const GUEST_SUITE_PATH = '/uspec/uringspec-suite';
+
+export function allScenarios(specs: LoadedSpec[]): ScenarioRef[] {
+  return specs.flatMap((spec) => spec.spec.scenarios.map((_, index) => ({ spec, index })));
+}
+
+export async function buildSuite(refs: ScenarioRef[]): Promise<CompiledProgram> {
+  return compileProgram(generateProgram(refs));
+}
+
+export interface RunOptions {
+  refs: ScenarioRef[];
+  target: Target;
+  oracle: Oracle;
+  label: string;
+  /** How to rerun one scenario, for the report: receives the scenario id. */
+  reproduce: (ref: ScenarioRef) => string;
+  progress?: Progress;
+  signal?: AbortSignal;
+  compiled?: CompiledProgram;
+}
+
+export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
+  const compiled = opts.compiled ?? (await buildSuite(opts.refs));
+  const argv0 = opts.target.kind === 'qemu' ? GUEST_SUITE_PATH : compiled.binary;
+  const items: RunItem[] = opts.refs.map((r) => {
+    const sc = scenarioOf(r);
+    return { id: sc.id, argv: [argv0, sc.id], timeoutMs: sc.timeout_ms };
+  });
+  const files = [{ hostPath: compiled.binary, guestPath: GUEST_SUITE_PATH, mode: 0o755 }];
+  const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal);
+  const byId = new Map(results.map((r) => [r.id, r]));
+  return {
+    label: opts.label,
+    profile: opts.oracle.profile,
+    target: info,
+    results: opts.refs.map((ref) => resultOf(ref, byId.get(scenarioOf(ref).id), opts)),
+  };
+}
+
+function resultOf(ref: ScenarioRef, item: ItemResult | undefined, opts: RunOptions): ScenarioResult {
+  const sc = scenarioOf(ref);
+  const base = {
+    id: sc.id,
+    title: sc.title,
+    file: ref.spec.file,
+    line: ref.spec.lineOf(['scenarios', ref.index]),
+    tags: sc.tags,
+    reproduce: opts.reproduce(ref),
+  };
+  if (!item) return { ...base, ...infra('error', 'the target returned no result for this scenario'), durationMs: 0, cqes: [], kernelSplats: [] };
+  const obs = parseEvents(item.stdout);
+  const common = { durationMs: item.durationMs, cqes: cqesForReport(obs.cqes), kernelSplats: item.kernelSplats, ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}) };
+  const verdict = verdictOf(sc, item, obs, opts.oracle);
+  return { ...base, ...common, status: verdict.status, summary: verdict.summary, diffs: verdict.diffs, pinConflicts: verdict.pinConflicts ?? [] };
+}
+
+function infra(status: 'error' | 'crash' | 'timeout', summary: string): Pick<ScenarioResult, 'status' | 'summary' | 'diffs' | 'pinConflicts'> {
+  return { status, summary, diffs: [], pinConflicts: [] };
+}
+
+function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Oracle): Verdict {
+  switch (item.status) {
+    case 'crashed':
+      return { status: 'crash', summary: 'the kernel crashed while this scenario ran', diffs: splatDiffs(item) };
+    case 'timeout':
+      return { status: 'timeout', summary: `no result within ${sc.timeout_ms} ms`, diffs: splatDiffs(item) };
+    case 'missing':
+      return { status: 'error', summary: 'never ran (the run was interrupted)', diffs: [] };
+    case 'signaled':
+      return { status: 'crash', summary: `the scenario program died with signal ${item.signal ?? '?'}`, diffs: splatDiffs(item) };
+    case 'exited':
+      break;
+  }
+  if (item.exitCode !== 0 || obs.fatal || !obs.complete)
+    return { status: 'error', summary: obs.fatal ?? `the scenario program exited with ${item.exitCode}${obs.complete ? '' : ' before its end line'}`, diffs: [] };
+  const v = oracle.judge(sc, obs);
+  if (item.kernelSplats.length) {
+    // A kernel warning while the scenario ran is a failure even if the CQEs looked right.
+    return { ...v, status: v.status === 'pass' || v.status === 'no-oracle' ? 'fail' : v.status, summary: `kernel log: ${item.kernelSplats[0]}`, diffs: [...splatDiffs(item), ...v.diffs] };
+  }
+  return v;
+}
+
+function splatDiffs(item: ItemResult) {
+  return item.kernelSplats.slice(0, 3).map((l) => ({ where: 'kernel log', field: 'splat', expected: 'none', got: l }));
+}
