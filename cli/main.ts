@@ -39,16 +39,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`uringspec: unknown command "${name}"\n\n${HELP}`);
     return EXIT_INFRA;
   }
-  const cmd = (await load()).default;
-  if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(cmd.usage + '\n');
-    return 0;
-  }
+  let cmd: Command | undefined;
   try {
+    cmd = (await load()).default;
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(cmd.usage + '\n');
+      return 0;
+    }
     return await cmd.run(rest);
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`uringspec ${name}: ${(err as Error).message}\n\n${cmd.usage}\n`);
+      process.stderr.write(`uringspec ${name}: ${(err as Error).message}\n\n${cmd?.usage ?? ''}\n`);
       return EXIT_INFRA;
     }
     if (err instanceof InfraError) {

@@ -39,7 +39,7 @@ export function generateProgram(items: ProgramScenario[], opts: { inlineRuntime?
     const sc = it.spec.spec.scenarios[it.index]!;
     out.blank();
     out.line('/* from ', cComment(`${it.spec.file}:${it.spec.lineOf(['scenarios', it.index])}`), ' */');
-    out.from([it.spec.file, 'scenarios', it.index], () => emitScenario(sc, { basePath: ['scenarios', it.index] }, out));
+    out.from([it.spec.file, 'scenarios', it.index], () => emitScenario(sc, { basePath: [it.spec.file, 'scenarios', it.index] }, out));
     names.set(scenarioFunctionName(sc), (names.get(scenarioFunctionName(sc)) ?? 0) + 1);
   }
   const scs = items.map((it) => it.spec.spec.scenarios[it.index]!);

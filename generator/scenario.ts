@@ -35,7 +35,7 @@ export function scenarioFunctionName(sc: Scenario): string {
 }
 
 export interface ScenarioSource {
-  /** Path of the spec inside its file: ["scenarios", i]. */
+  /** [spec file, "scenarios", i]: origin of the emitted lines, for compiler errors. */
   basePath: (string | number)[];
 }
 

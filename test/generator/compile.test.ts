@@ -1,0 +1,64 @@
+// Generated C must compile cleanly: -Wall -Wextra -Werror, both as one suite
+// and as standalone single-scenario files.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { generateProgram } from '../../generator/program.ts';
+import { CFLAGS } from '../../harness/compile.ts';
+import { allScenarios, buildSuite, scenarioOf } from '../../harness/runner.ts';
+import { liburingDir } from '../../harness/toolchain.ts';
+import { loadSpecs } from '../../specs/load.ts';
+
+describe('generated C', () => {
+  const { specs, errors } = loadSpecs(['specs', 'test/fixtures']);
+
+  it('the corpus and fixtures load', () => expect(errors).toEqual([]));
+
+  it('the whole corpus compiles as one program with -Wall -Wextra -Werror', async () => {
+    expect(CFLAGS).toEqual(expect.arrayContaining(['-Wall', '-Wextra', '-Werror']));
+    const refs = allScenarios(specs);
+    const compiled = await buildSuite(refs);
+    const list = await execa(compiled.binary, ['--list']);
+    expect(list.stdout.split('\n')).toEqual(refs.map((r) => scenarioOf(r).id));
+  }, 60_000);
+
+  it('each fixture scenario compiles standalone (runtime inlined)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'uspec-c-'));
+    const lr = liburingDir();
+    for (const ref of allScenarios(specs).filter((r) => r.spec.file.includes('fixtures'))) {
+      const prog = generateProgram([ref], { inlineRuntime: true });
+      expect(prog.c).not.toContain('#include "uspec.h"');
+      const file = join(dir, `${scenarioOf(ref).id}.c`);
+      writeFileSync(file, prog.c);
+      const r = await execa('gcc', ['-Wall', '-Wextra', '-Werror', '-O2', '-I', join(lr, 'include'), '-c', '-o', `${file}.o`, file], { reject: false, all: true });
+      expect(r.all, scenarioOf(ref).id).toBe('');
+      expect(r.exitCode).toBe(0);
+    }
+  }, 60_000);
+
+  it('maps a C line back to the spec line that produced it', () => {
+    const fixtures = specs.filter((s) => s.file.includes('fixtures'));
+    const prog = generateProgram(allScenarios(fixtures));
+    const lines = prog.c.split('\n');
+    const i = lines.findIndex((l) => l.includes('io_uring_prep_send_zc('));
+    expect(prog.specLineOf(i + 1)).toMatch(/test\/fixtures\/basic\.yaml:\d+$/);
+  });
+});
+
+describe('a compiler error in generated C', () => {
+  it('is reported with the C line and the spec line it came from', async () => {
+    const { compileProgram, GeneratedCodeError } = await import('../../harness/compile.ts');
+    const { specs } = loadSpecs(['test/fixtures/basic.yaml']);
+    const prog = generateProgram(allScenarios(specs));
+    const lines = prog.c.split('\n');
+    const i = lines.findIndex((l) => l.includes('io_uring_prep_send_zc('));
+    lines[i] = lines[i]!.replace('io_uring_prep_send_zc(', 'io_uring_prep_send_zc_typo(');
+    const broken = { ...prog, c: lines.join('\n') };
+    const err = await compileProgram(broken).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GeneratedCodeError);
+    expect((err as Error).message).toMatch(new RegExp(`uringspec-suite\\.c:${i + 1}:\\d+: error: implicit declaration of function .io_uring_prep_send_zc_typo.`));
+    expect((err as Error).message).toContain(`generated from ${prog.specLineOf(i + 1)}`);
+  }, 30_000);
+});
