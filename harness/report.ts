@@ -2,7 +2,7 @@
 // writes exactly this shape (documented in docs/report-json.md).
 import type { ObservedCqe } from './events.ts';
 import type { TargetInfo } from './target.ts';
-import type { Diff, VerdictStatus } from './verdict.ts';
+import type { Diff, ExpectedCqe, VerdictStatus } from './verdict.ts';
 
 export interface ScenarioResult {
   id: string;
@@ -17,6 +17,8 @@ export interface ScenarioResult {
   durationMs: number;
   /** Every CQE observed, in order (user_data as a decimal string: JSON has no u64). */
   cqes: { step: number; userData: string; res: number; flags: number }[];
+  /** The model's CQE timeline, when there is a prediction. */
+  expected?: ExpectedCqe[];
   kernelSplats: string[];
   consoleTail?: string;
   /** A command that reruns just this scenario. */

@@ -77,7 +77,7 @@ function resultOf(ref: ScenarioRef, item: ItemResult | undefined, opts: RunOptio
   const obs = parseEvents(item.stdout);
   const common = { durationMs: item.durationMs, cqes: cqesForReport(obs.cqes), kernelSplats: item.kernelSplats, ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}) };
   const verdict = verdictOf(sc, item, obs, opts.oracle);
-  return { ...base, ...common, status: verdict.status, summary: verdict.summary, diffs: verdict.diffs, pinConflicts: verdict.pinConflicts ?? [] };
+  return { ...base, ...common, status: verdict.status, summary: verdict.summary, diffs: verdict.diffs, pinConflicts: verdict.pinConflicts ?? [], ...(verdict.expected ? { expected: verdict.expected } : {}) };
 }
 
 function infra(status: 'error' | 'crash' | 'timeout', summary: string): Pick<ScenarioResult, 'status' | 'summary' | 'diffs' | 'pinConflicts'> {

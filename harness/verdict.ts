@@ -30,4 +30,14 @@ export interface Verdict {
   summary: string;
   /** Pins in the spec that contradict the model (reported, not silently trusted). */
   pinConflicts?: Diff[];
+  /** The predicted CQE timeline, for side-by-side reports (res may be a set or range, hence strings). */
+  expected?: ExpectedCqe[];
+}
+
+export interface ExpectedCqe {
+  userData: string;
+  /** "100", "-EFAULT (-14)", "0..4096" or "one of 0, -2147483648". */
+  res: string;
+  /** As harness/cqe-flags.ts flagNames() spells them, e.g. "BUFFER|MORE|bid=3". */
+  flags: string;
 }

@@ -1,10 +1,11 @@
+import { HtmlReporter } from './html.ts';
 import { JsonReporter } from './json.ts';
 import { JunitReporter } from './junit.ts';
 import { KtapReporter } from './ktap.ts';
 import type { Reporter } from './reporter.ts';
 import { TerminalReporter } from './terminal.ts';
 
-export const REPORT_FORMATS = ['ktap', 'junit', 'json', 'text'] as const;
+export const REPORT_FORMATS = ['ktap', 'junit', 'json', 'text', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export function reporterFor(format: ReportFormat): Reporter {
@@ -17,5 +18,7 @@ export function reporterFor(format: ReportFormat): Reporter {
       return new JsonReporter();
     case 'text':
       return new TerminalReporter({ verbose: true });
+    case 'html':
+      return new HtmlReporter();
   }
 }

@@ -3,7 +3,10 @@
 import type { RunReport } from '../report.ts';
 import { describeDiff, type Reporter } from './reporter.ts';
 
-const clean = (s: string) => s.replace(/[\r\n]+/g, ' ').replace(/#/g, '%23');
+/** Diagnostic text: one line. */
+const clean = (s: string) => s.replace(/[\r\n]+/g, ' ');
+/** A test name: one line, and no '#', which would start a directive. */
+const name = (s: string) => clean(s).replace(/#/g, '%23');
 
 export class KtapReporter implements Reporter {
   readonly format = 'ktap';
@@ -13,7 +16,7 @@ export class KtapReporter implements Reporter {
     const out = ['KTAP version 1', `1..${report.kernels.length}`];
     report.kernels.forEach((k, ki) => {
       const ind = '    ';
-      out.push(`${ind}KTAP version 1`, `${ind}# Subtest: ${clean(k.label)}`);
+      out.push(`${ind}KTAP version 1`, `${ind}# Subtest: ${name(k.label)}`);
       out.push(`${ind}# target: ${k.target.kind}${k.target.accel ? ` accel=${k.target.accel}` : ''} kernel=${clean(k.target.kernel)} model=${k.profile}`);
       out.push(`${ind}1..${k.results.length}`);
       k.results.forEach((r, i) => {
@@ -27,7 +30,7 @@ export class KtapReporter implements Reporter {
         }
       });
       const allOk = k.results.every((r) => r.status === 'pass') && !report.incomplete;
-      out.push(`${allOk ? 'ok' : 'not ok'} ${ki + 1} ${clean(k.label)}`);
+      out.push(`${allOk ? 'ok' : 'not ok'} ${ki + 1} ${name(k.label)}`);
     });
     return out.join('\n') + '\n';
   }
