@@ -10,6 +10,8 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   run: () => import('./commands/run.ts'),
   series: () => import('./commands/series.ts'),
   kernel: () => import('./commands/kernel.ts'),
+  gate: () => import('./commands/gate.ts'),
+  report: () => import('./commands/report.ts'),
 };
 
 const HELP = `uringspec: conformance tests for io_uring kernel patch series
@@ -21,6 +23,8 @@ commands:
   schema                   print the spec JSON Schema
   generate <specs>         emit C over liburing
   run <specs>              build, run on host or QEMU, compare with the model
+  gate                     series in, verdict and reports out (both kernels, corpus, liburing tests)
+  report merge <json>...   merge sharded gate reports
   series show <input>      list the patches of a series (mbox, thread text, dir)
   kernel build <recipe>    build (or reuse) a kernel from a recipe
 

@@ -1,6 +1,7 @@
 // The result of a run, as every reporter consumes it. The JSON reporter
 // writes exactly this shape (documented in docs/report-json.md).
 import type { ObservedCqe } from './events.ts';
+import type { PeerResult } from './peer-suite.ts';
 import type { TargetInfo } from './target.ts';
 import type { Diff, ExpectedCqe, VerdictStatus } from './verdict.ts';
 
@@ -32,6 +33,8 @@ export interface KernelRun {
   profile: string;
   target: TargetInfo;
   results: ScenarioResult[];
+  /** liburing's own tests run in the same boot (gate only). */
+  peer?: PeerResult[];
 }
 
 export interface RunReport {
@@ -44,6 +47,8 @@ export interface RunReport {
   incomplete: boolean;
   /** Why the run is incomplete, when it is. */
   incompleteReason?: string;
+  /** Peer-suite tests that pass on the baseline and fail on the patched kernel. */
+  regressions?: string[];
 }
 
 export type Totals = Record<VerdictStatus, number> & { total: number };
@@ -62,5 +67,6 @@ export function cqesForReport(cqes: ObservedCqe[]): ScenarioResult['cqes'] {
 export function exitCodeOf(report: RunReport): number {
   if (report.incomplete) return 2;
   const all = report.kernels.flatMap((k) => k.results);
+  if (report.regressions?.length) return 1;
   return all.every((r) => r.status === 'pass') ? 0 : 1;
 }

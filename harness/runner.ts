@@ -7,7 +7,7 @@ import type { Scenario } from '../specs/schema.ts';
 import { compileProgram, type CompiledProgram } from './compile.ts';
 import { parseEvents, type Observation } from './events.ts';
 import { cqesForReport, type KernelRun, type ScenarioResult } from './report.ts';
-import type { ItemResult, Progress, RunItem, Target } from './target.ts';
+import type { ItemResult, Progress, RunItem, Target, TargetFile } from './target.ts';
 import type { Verdict } from './verdict.ts';
 
 export interface ScenarioRef {
@@ -45,25 +45,30 @@ export interface RunOptions {
   compiled?: CompiledProgram;
 }
 
-export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
-  const compiled = opts.compiled ?? (await buildSuite(opts.refs));
-  const argv0 = opts.target.kind === 'qemu' ? GUEST_SUITE_PATH : compiled.binary;
-  const items: RunItem[] = opts.refs.map((r) => {
+/** The run items (one per scenario) and the file the target must carry. */
+export function scenarioItems(refs: ScenarioRef[], compiled: CompiledProgram, kind: 'host' | 'qemu'): { items: RunItem[]; files: TargetFile[] } {
+  const argv0 = kind === 'qemu' ? GUEST_SUITE_PATH : compiled.binary;
+  const items = refs.map((r) => {
     const sc = scenarioOf(r);
     return { id: sc.id, argv: [argv0, sc.id], timeoutMs: sc.timeout_ms };
   });
-  const files = [{ hostPath: compiled.binary, guestPath: GUEST_SUITE_PATH, mode: 0o755 }];
-  const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal);
-  const byId = new Map(results.map((r) => [r.id, r]));
-  return {
-    label: opts.label,
-    profile: opts.oracle.profile,
-    target: info,
-    results: opts.refs.map((ref) => resultOf(ref, byId.get(scenarioOf(ref).id), opts)),
-  };
+  return { items, files: [{ hostPath: compiled.binary, guestPath: GUEST_SUITE_PATH, mode: 0o755 }] };
 }
 
-function resultOf(ref: ScenarioRef, item: ItemResult | undefined, opts: RunOptions): ScenarioResult {
+/** Turns target results into judged scenario results, in spec order. */
+export function judgeItems(refs: ScenarioRef[], results: ItemResult[], oracle: Oracle, reproduce: (ref: ScenarioRef) => string): ScenarioResult[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  return refs.map((ref) => resultOf(ref, byId.get(scenarioOf(ref).id), oracle, reproduce));
+}
+
+export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
+  const compiled = opts.compiled ?? (await buildSuite(opts.refs));
+  const { items, files } = scenarioItems(opts.refs, compiled, opts.target.kind);
+  const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal);
+  return { label: opts.label, profile: opts.oracle.profile, target: info, results: judgeItems(opts.refs, results, opts.oracle, opts.reproduce) };
+}
+
+function resultOf(ref: ScenarioRef, item: ItemResult | undefined, oracle: Oracle, reproduce: (ref: ScenarioRef) => string): ScenarioResult {
   const sc = scenarioOf(ref);
   const base = {
     id: sc.id,
@@ -71,12 +76,12 @@ function resultOf(ref: ScenarioRef, item: ItemResult | undefined, opts: RunOptio
     file: ref.spec.file,
     line: ref.spec.lineOf(['scenarios', ref.index]),
     tags: sc.tags,
-    reproduce: opts.reproduce(ref),
+    reproduce: reproduce(ref),
   };
   if (!item) return { ...base, ...infra('error', 'the target returned no result for this scenario'), durationMs: 0, cqes: [], kernelSplats: [] };
   const obs = parseEvents(item.stdout);
   const common = { durationMs: item.durationMs, cqes: cqesForReport(obs.cqes), kernelSplats: item.kernelSplats, ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}) };
-  const verdict = verdictOf(sc, item, obs, opts.oracle);
+  const verdict = verdictOf(sc, item, obs, oracle);
   return { ...base, ...common, status: verdict.status, summary: verdict.summary, diffs: verdict.diffs, pinConflicts: verdict.pinConflicts ?? [], ...(verdict.expected ? { expected: verdict.expected } : {}) };
 }
 

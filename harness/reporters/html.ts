@@ -27,6 +27,11 @@ export class HtmlReporter implements Reporter {
         body.push(`<tr class="${r.status}"><td>${name}</td><td>${r.status}</td><td>${esc(r.status === 'pass' ? r.title : r.summary)}</td><td>${r.durationMs.toFixed(1)}</td></tr>`);
       }
       body.push('</table>');
+      if (k.peer?.length) {
+        body.push('<h3>liburing tests</h3><table><tr><th>test</th><th>status</th><th>exit</th><th>ms</th></tr>');
+        for (const p of k.peer) body.push(`<tr class="${p.status === 'skip' ? 'pass' : p.status === 'pass' ? 'pass' : 'fail'}"><td>${esc(p.test)}</td><td>${p.status}${report.regressions?.includes(p.test) && k.profile !== 'baseline' ? ' (regression)' : ''}</td><td>${p.exitCode ?? ''}</td><td>${p.durationMs.toFixed(0)}</td></tr>`);
+        body.push('</table>');
+      }
       for (const r of k.results.filter((x) => x.status !== 'pass')) body.push(this.detail(k.label, r));
     }
     return `<!doctype html>

@@ -42,6 +42,12 @@ export class JunitReporter implements Reporter {
         out.push(`      <system-out>${a(r.cqes.map((c) => `cqe step=${c.step} ud=${c.userData} res=${c.res} flags=0x${c.flags.toString(16)}`).join('\n'))}</system-out>`);
         out.push('    </testcase>');
       }
+      for (const p of k.peer ?? []) {
+        out.push(`    <testcase classname="liburing" name="${a(p.test)}" time="${(p.durationMs / 1000).toFixed(3)}">`);
+        if (p.status === 'skip') out.push('      <skipped/>');
+        else if (p.status !== 'pass') out.push(`      <failure type="${a(p.status)}" message="${a(`exit ${p.exitCode ?? '?'}${report.regressions?.includes(p.test) ? ', regression against the baseline' : ''}`)}">${a(p.tail)}</failure>`);
+        out.push('    </testcase>');
+      }
       out.push('  </testsuite>');
     }
     out.push('</testsuites>');

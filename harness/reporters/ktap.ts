@@ -18,7 +18,7 @@ export class KtapReporter implements Reporter {
       const ind = '    ';
       out.push(`${ind}KTAP version 1`, `${ind}# Subtest: ${name(k.label)}`);
       out.push(`${ind}# target: ${k.target.kind}${k.target.accel ? ` accel=${k.target.accel}` : ''} kernel=${clean(k.target.kernel)} model=${k.profile}`);
-      out.push(`${ind}1..${k.results.length}`);
+      out.push(`${ind}1..${k.results.length + (k.peer?.length ?? 0)}`);
       k.results.forEach((r, i) => {
         const ok = r.status === 'pass';
         out.push(`${ind}${ok ? 'ok' : 'not ok'} ${i + 1} ${r.id}${ok ? '' : ` # ${r.status.toUpperCase()}`}`);
@@ -29,7 +29,17 @@ export class KtapReporter implements Reporter {
           out.push(`${ind}# reproduce: ${clean(r.reproduce)}`);
         }
       });
-      const allOk = k.results.every((r) => r.status === 'pass') && !report.incomplete;
+      k.peer?.forEach((p, j) => {
+        const n = k.results.length + j + 1;
+        const regressed = report.regressions?.includes(p.test) && k.profile !== 'baseline';
+        if (p.status === 'pass') out.push(`${ind}ok ${n} liburing:${p.test}`);
+        else if (p.status === 'skip') out.push(`${ind}ok ${n} liburing:${p.test} # SKIP`);
+        else {
+          out.push(`${ind}not ok ${n} liburing:${p.test} # ${p.status.toUpperCase()}${regressed ? ' regression' : ''}`);
+          for (const l of p.tail.split('\n').filter(Boolean).slice(-4)) out.push(`${ind}# ${clean(l)}`);
+        }
+      });
+      const allOk = k.results.every((r) => r.status === 'pass') && !report.incomplete && !(k.profile !== 'baseline' && report.regressions?.length);
       out.push(`${allOk ? 'ok' : 'not ok'} ${ki + 1} ${name(k.label)}`);
     });
     return out.join('\n') + '\n';

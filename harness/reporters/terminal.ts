@@ -21,7 +21,13 @@ export class TerminalReporter implements Reporter {
         if (r.diffs.length > (this.opts.maxDiffs ?? 3)) out.push(`            (${r.diffs.length - (this.opts.maxDiffs ?? 3)} more)`);
         for (const d of r.pinConflicts) out.push(`            ! pin disagrees with the model: ${describeDiff(d)}`);
       }
+      if (k.peer?.length) {
+        const count = (s: string) => k.peer!.filter((p) => p.status === s).length;
+        out.push(`  liburing tests: ${count('pass')} pass, ${count('skip')} skip, ${k.peer.length - count('pass') - count('skip')} fail`);
+        for (const p of k.peer.filter((x) => x.status !== 'pass' && x.status !== 'skip')) out.push(`    ${p.status.toUpperCase().padEnd(8)} ${p.test}${p.exitCode !== undefined ? ` (exit ${p.exitCode})` : ''}`);
+      }
     }
+    if (report.regressions?.length) out.push(`REGRESSIONS (pass on the baseline, fail on the patched kernel): ${report.regressions.join(', ')}`);
     if (report.incomplete) out.push(`INCOMPLETE: ${report.incompleteReason ?? 'interrupted'}`);
     const all = report.kernels.flatMap((k) => k.results);
     const t = totals(all);

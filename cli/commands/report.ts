@@ -1,0 +1,39 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { mergeReports } from '../../harness/merge.ts';
+import { exitCodeOf, type RunReport } from '../../harness/report.ts';
+import { HtmlReporter } from '../../harness/reporters/html.ts';
+import { JsonReporter } from '../../harness/reporters/json.ts';
+import { JunitReporter } from '../../harness/reporters/junit.ts';
+import { KtapReporter } from '../../harness/reporters/ktap.ts';
+import { TerminalReporter } from '../../harness/reporters/terminal.ts';
+import { UsageError, type Command } from '../command.ts';
+
+const command: Command = {
+  name: 'report',
+  summary: 'merge sharded JSON reports into one report set',
+  usage: 'uringspec report merge <report.json>... --out DIR\n  Writes KTAP, JUnit, JSON, HTML and a summary for the merged result; exits like the gate would.',
+  async run(argv) {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', default: 'out/merged' } } });
+    const [verb, ...files] = positionals;
+    if (verb !== 'merge') throw new UsageError(`unknown report verb "${verb ?? ''}"`);
+    if (!files.length) throw new UsageError('name the JSON reports to merge');
+    const reports = files.map((f) => {
+      let r: RunReport;
+      try {
+        r = JSON.parse(readFileSync(f, 'utf8')) as RunReport;
+      } catch (e) {
+        throw new UsageError(`${f}: not a readable JSON report (${(e as Error).message})`);
+      }
+      if (r.tool !== 'uringspec' || !Array.isArray(r.kernels)) throw new UsageError(`${f}: not a uringspec JSON report`);
+      return r;
+    });
+    const merged = mergeReports(reports);
+    mkdirSync(values.out!, { recursive: true });
+    for (const r of [new KtapReporter(), new JunitReporter(), new JsonReporter(), new HtmlReporter(), new TerminalReporter()]) writeFileSync(join(values.out!, r.fileName), r.render(merged));
+    process.stdout.write(new TerminalReporter().render(merged));
+    return exitCodeOf(merged);
+  },
+};
+export default command;
