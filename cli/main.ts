@@ -12,6 +12,9 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   kernel: () => import('./commands/kernel.ts'),
   gate: () => import('./commands/gate.ts'),
   report: () => import('./commands/report.ts'),
+  repro: () => import('./commands/repro.ts'),
+  minimize: () => import('./commands/minimize.ts'),
+  fuzz: () => import('./commands/fuzz.ts'),
 };
 
 const HELP = `uringspec: conformance tests for io_uring kernel patch series
@@ -25,6 +28,9 @@ commands:
   run <specs>              build, run on host or QEMU, compare with the model
   gate                     series in, verdict and reports out (both kernels, corpus, liburing tests)
   report merge <json>...   merge sharded gate reports
+  repro <spec> --scenario  a standalone C reproducer + email text for a failing scenario
+  minimize <spec> --scenario  shrink a failing scenario (delta debugging on the kernel)
+  fuzz --count N --seed S  generated scenarios vs the model, minimized findings
   series show <input>      list the patches of a series (mbox, thread text, dir)
   kernel build <recipe>    build (or reuse) a kernel from a recipe
 
