@@ -45,9 +45,241 @@
 
 #ifndef IORING_RECVSEND_BUNDLE
 #define IORING_RECVSEND_BUNDLE (1U << 4)
+/*
+ * Checks used by standalone reproducers (uringspec repro): each prints what
+ * was expected and what happened, and returns 1 on a mismatch.
+ */
+USPEC_FN int uspec_nth_cqe(struct uspec *u, uint64_t ud, unsigned nth)
+{
+	for (unsigned i = 0; i < u->nlog; i++)
+		if (u->log[i].ud == ud && nth-- == 0)
+			return (int)i;
+	return -1;
+}
+
+USPEC_FN unsigned uspec_count_cqes(struct uspec *u, uint64_t ud)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < u->nlog; i++)
+		n += u->log[i].ud == ud;
+	return n;
+}
+
+USPEC_FN int uspec_expect_count(struct uspec *u, uint64_t ud, unsigned want)
+{
+	unsigned got = uspec_count_cqes(u, ud);
+
+	if (got == want)
+		return 0;
+	printf("FAIL user_data %" PRIu64 ": expected %u CQE(s), got %u\n", ud, want, got);
+	return 1;
+}
+
+USPEC_FN int uspec_expect_cqe(struct uspec *u, uint64_t ud, unsigned nth, int min, int max, unsigned flags, const char *rule)
+{
+	int i = uspec_nth_cqe(u, ud, nth);
+
+	if (i < 0) {
+		printf("FAIL user_data %" PRIu64 " CQE #%u: missing (expected res %d, flags 0x%x) [%s]\n", ud, nth, min, flags, rule);
+		return 1;
+	}
+	if (u->log[i].res < min || u->log[i].res > max) {
+		if (min == max)
+			printf("FAIL user_data %" PRIu64 " CQE #%u: res expected %d, got %d [%s]\n", ud, nth, min, u->log[i].res, rule);
+		else
+			printf("FAIL user_data %" PRIu64 " CQE #%u: res expected %d..%d, got %d [%s]\n", ud, nth, min, max, u->log[i].res, rule);
+		return 1;
+	}
+	if (u->log[i].flags != flags) {
+		printf("FAIL user_data %" PRIu64 " CQE #%u: flags expected 0x%x, got 0x%x [%s]\n", ud, nth, flags, u->log[i].flags, rule);
+		return 1;
+	}
+	return 0;
+}
+
+USPEC_FN int uspec_res(struct uspec *u, uint64_t ud, unsigned nth)
+{
+	int i = uspec_nth_cqe(u, ud, nth);
+
+	return i < 0 ? 0 : u->log[i].res;
+}
+
+USPEC_FN int uspec_expect_head(struct uspec *u, int bgid, int want, const char *rule)
+{
+	for (unsigned i = 0; i < u->nheads; i++) {
+		if (u->heads[i].bgid != bgid)
+			continue;
+		if (u->heads[i].head == want)
+			return 0;
+		printf("FAIL ring %d head: expected %d, got %d [%s]\n", bgid, want, u->heads[i].head, rule);
+		return 1;
+	}
+	printf("FAIL ring %d head: not reported\n", bgid);
+	return 1;
+}
+
+struct uspec_src {
+	const unsigned char *p;
+	size_t len;
+};
+
+/* Appends the first res bytes of the sources (what one completion sent) to dst. */
+USPEC_FN size_t uspec_chunk(unsigned char *dst, int res, const struct uspec_src *src, unsigned nsrc)
+{
+	size_t n = 0, left = res > 0 ? (size_t)res : 0;
+
+	for (unsigned i = 0; i < nsrc && left; i++) {
+		size_t take = src[i].len < left ? src[i].len : left;
+
+		memcpy(dst + n, src[i].p, take);
+		n += take;
+		left -= take;
+	}
+	return n;
+}
+
+USPEC_FN int uspec_expect_peer(struct uspec *u, const unsigned char *want, size_t len)
+{
+	size_t i, n = len < u->peer_len ? len : u->peer_len;
+
+	for (i = 0; i < n && want[i] == u->peer_data[i]; i++)
+		;
+	if (i == len && len == u->peer_len)
+		return 0;
+	if (i == n)
+		printf("FAIL peer received %zu bytes, expected %zu\n", u->peer_len, len);
+	else {
+		printf("FAIL peer bytes differ at offset %zu:\n  expected", i);
+		for (size_t k = i; k < i + 16 && k < len; k++)
+			printf(" %02x", want[k]);
+		printf("\n  got     ");
+		for (size_t k = i; k < i + 16 && k < u->peer_len; k++)
+			printf(" %02x", u->peer_data[k]);
+		printf("\n");
+	}
+	return 1;
+}
+
 #endif
 #ifndef IORING_CQE_F_BUF_MORE
 #define IORING_CQE_F_BUF_MORE (1U << 4)
+/*
+ * Checks used by standalone reproducers (uringspec repro): each prints what
+ * was expected and what happened, and returns 1 on a mismatch.
+ */
+USPEC_FN int uspec_nth_cqe(struct uspec *u, uint64_t ud, unsigned nth)
+{
+	for (unsigned i = 0; i < u->nlog; i++)
+		if (u->log[i].ud == ud && nth-- == 0)
+			return (int)i;
+	return -1;
+}
+
+USPEC_FN unsigned uspec_count_cqes(struct uspec *u, uint64_t ud)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < u->nlog; i++)
+		n += u->log[i].ud == ud;
+	return n;
+}
+
+USPEC_FN int uspec_expect_count(struct uspec *u, uint64_t ud, unsigned want)
+{
+	unsigned got = uspec_count_cqes(u, ud);
+
+	if (got == want)
+		return 0;
+	printf("FAIL user_data %" PRIu64 ": expected %u CQE(s), got %u\n", ud, want, got);
+	return 1;
+}
+
+USPEC_FN int uspec_expect_cqe(struct uspec *u, uint64_t ud, unsigned nth, int min, int max, unsigned flags, const char *rule)
+{
+	int i = uspec_nth_cqe(u, ud, nth);
+
+	if (i < 0) {
+		printf("FAIL user_data %" PRIu64 " CQE #%u: missing (expected res %d, flags 0x%x) [%s]\n", ud, nth, min, flags, rule);
+		return 1;
+	}
+	if (u->log[i].res < min || u->log[i].res > max) {
+		if (min == max)
+			printf("FAIL user_data %" PRIu64 " CQE #%u: res expected %d, got %d [%s]\n", ud, nth, min, u->log[i].res, rule);
+		else
+			printf("FAIL user_data %" PRIu64 " CQE #%u: res expected %d..%d, got %d [%s]\n", ud, nth, min, max, u->log[i].res, rule);
+		return 1;
+	}
+	if (u->log[i].flags != flags) {
+		printf("FAIL user_data %" PRIu64 " CQE #%u: flags expected 0x%x, got 0x%x [%s]\n", ud, nth, flags, u->log[i].flags, rule);
+		return 1;
+	}
+	return 0;
+}
+
+USPEC_FN int uspec_res(struct uspec *u, uint64_t ud, unsigned nth)
+{
+	int i = uspec_nth_cqe(u, ud, nth);
+
+	return i < 0 ? 0 : u->log[i].res;
+}
+
+USPEC_FN int uspec_expect_head(struct uspec *u, int bgid, int want, const char *rule)
+{
+	for (unsigned i = 0; i < u->nheads; i++) {
+		if (u->heads[i].bgid != bgid)
+			continue;
+		if (u->heads[i].head == want)
+			return 0;
+		printf("FAIL ring %d head: expected %d, got %d [%s]\n", bgid, want, u->heads[i].head, rule);
+		return 1;
+	}
+	printf("FAIL ring %d head: not reported\n", bgid);
+	return 1;
+}
+
+struct uspec_src {
+	const unsigned char *p;
+	size_t len;
+};
+
+/* Appends the first res bytes of the sources (what one completion sent) to dst. */
+USPEC_FN size_t uspec_chunk(unsigned char *dst, int res, const struct uspec_src *src, unsigned nsrc)
+{
+	size_t n = 0, left = res > 0 ? (size_t)res : 0;
+
+	for (unsigned i = 0; i < nsrc && left; i++) {
+		size_t take = src[i].len < left ? src[i].len : left;
+
+		memcpy(dst + n, src[i].p, take);
+		n += take;
+		left -= take;
+	}
+	return n;
+}
+
+USPEC_FN int uspec_expect_peer(struct uspec *u, const unsigned char *want, size_t len)
+{
+	size_t i, n = len < u->peer_len ? len : u->peer_len;
+
+	for (i = 0; i < n && want[i] == u->peer_data[i]; i++)
+		;
+	if (i == len && len == u->peer_len)
+		return 0;
+	if (i == n)
+		printf("FAIL peer received %zu bytes, expected %zu\n", u->peer_len, len);
+	else {
+		printf("FAIL peer bytes differ at offset %zu:\n  expected", i);
+		for (size_t k = i; k < i + 16 && k < len; k++)
+			printf(" %02x", want[k]);
+		printf("\n  got     ");
+		for (size_t k = i; k < i + 16 && k < u->peer_len; k++)
+			printf(" %02x", u->peer_data[k]);
+		printf("\n");
+	}
+	return 1;
+}
+
 #endif
 
 /* A program uses only the helpers its scenarios need: the rest must not warn. */
@@ -69,6 +301,11 @@ struct uspec {
 	unsigned cqes;
 	unsigned char *peer_data;
 	size_t peer_len, peer_cap;
+	/* What a reproducer checks at the end: every CQE and the last ring heads. */
+	struct { uint64_t ud; int res; unsigned flags; } log[256];
+	unsigned nlog;
+	struct { int bgid; int head; } heads[16];
+	unsigned nheads;
 };
 
 static void uspec_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -204,6 +441,12 @@ USPEC_FN void uspec_submit(struct uspec *u, int step)
 
 USPEC_FN void uspec_print_cqe(struct uspec *u, int step, struct io_uring_cqe *cqe)
 {
+	if (u->nlog < sizeof(u->log) / sizeof(u->log[0])) {
+		u->log[u->nlog].ud = cqe->user_data;
+		u->log[u->nlog].res = cqe->res;
+		u->log[u->nlog].flags = cqe->flags;
+		u->nlog++;
+	}
 	u->cqes++;
 	uspec_out("cqe step=%d ud=%" PRIu64 " res=%d flags=0x%x", step, (uint64_t)cqe->user_data, cqe->res, cqe->flags);
 	if (!(cqe->flags & IORING_CQE_F_MORE) && u->pending)
@@ -256,6 +499,16 @@ USPEC_FN void uspec_head(struct uspec *u, int step, int bgid)
 	uint16_t head = 0;
 	int ret = io_uring_buf_ring_head(&u->ring, bgid, &head);
 
+	unsigned i;
+
+	for (i = 0; i < u->nheads && u->heads[i].bgid != bgid; i++)
+		;
+	if (i < sizeof(u->heads) / sizeof(u->heads[0])) {
+		u->heads[i].bgid = bgid;
+		u->heads[i].head = ret ? ret : head;
+		if (i == u->nheads)
+			u->nheads++;
+	}
 	if (ret)
 		uspec_out("head step=%d bgid=%d err=%d", step, bgid, ret);
 	else
@@ -383,6 +636,11 @@ USPEC_FN void uspec_end(struct uspec *u)
 	uspec_out("end cqes=%u pending=%u peer_len=%zu", u->cqes, u->pending, u->peer_len);
 }
 
+/* What a scenario returns when setup fails: an observation (0) in the suite, a skip (77) in reproducers. */
+#ifndef USPEC_SETUP_FAILED
+#define USPEC_SETUP_FAILED 0
+#endif
+
 /* A setup call failed: report it as an observation and end the scenario. */
 #define USPEC_SETUP(u, what, expr)                                         \
 	do {                                                               \
@@ -390,7 +648,7 @@ USPEC_FN void uspec_end(struct uspec *u)
 		if (_r < 0) {                                              \
 			uspec_out("setup what=%s res=%d", what, _r);      \
 			uspec_out("end cqes=%u pending=%u peer_len=%zu", (u)->cqes, (u)->pending, (u)->peer_len); \
-			return 0;                                          \
+			return USPEC_SETUP_FAILED;                         \
 		}                                                          \
 	} while (0)
 
@@ -423,6 +681,122 @@ USPEC_FN int uspec_buf_ring(struct uspec *u, struct io_uring_buf_ring **br, unsi
 
 	*br = io_uring_setup_buf_ring(&u->ring, entries, bgid, 0, &ret);
 	return *br ? 0 : (ret ? ret : -ENOMEM);
+}
+
+/*
+ * Checks used by standalone reproducers (uringspec repro): each prints what
+ * was expected and what happened, and returns 1 on a mismatch.
+ */
+USPEC_FN int uspec_nth_cqe(struct uspec *u, uint64_t ud, unsigned nth)
+{
+	for (unsigned i = 0; i < u->nlog; i++)
+		if (u->log[i].ud == ud && nth-- == 0)
+			return (int)i;
+	return -1;
+}
+
+USPEC_FN unsigned uspec_count_cqes(struct uspec *u, uint64_t ud)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < u->nlog; i++)
+		n += u->log[i].ud == ud;
+	return n;
+}
+
+USPEC_FN int uspec_expect_count(struct uspec *u, uint64_t ud, unsigned want)
+{
+	unsigned got = uspec_count_cqes(u, ud);
+
+	if (got == want)
+		return 0;
+	printf("FAIL user_data %" PRIu64 ": expected %u CQE(s), got %u\n", ud, want, got);
+	return 1;
+}
+
+USPEC_FN int uspec_expect_cqe(struct uspec *u, uint64_t ud, unsigned nth, int min, int max, unsigned flags, const char *rule)
+{
+	int i = uspec_nth_cqe(u, ud, nth);
+
+	if (i < 0) {
+		printf("FAIL user_data %" PRIu64 " CQE #%u: missing (expected res %d, flags 0x%x) [%s]\n", ud, nth, min, flags, rule);
+		return 1;
+	}
+	if (u->log[i].res < min || u->log[i].res > max) {
+		if (min == max)
+			printf("FAIL user_data %" PRIu64 " CQE #%u: res expected %d, got %d [%s]\n", ud, nth, min, u->log[i].res, rule);
+		else
+			printf("FAIL user_data %" PRIu64 " CQE #%u: res expected %d..%d, got %d [%s]\n", ud, nth, min, max, u->log[i].res, rule);
+		return 1;
+	}
+	if (u->log[i].flags != flags) {
+		printf("FAIL user_data %" PRIu64 " CQE #%u: flags expected 0x%x, got 0x%x [%s]\n", ud, nth, flags, u->log[i].flags, rule);
+		return 1;
+	}
+	return 0;
+}
+
+USPEC_FN int uspec_res(struct uspec *u, uint64_t ud, unsigned nth)
+{
+	int i = uspec_nth_cqe(u, ud, nth);
+
+	return i < 0 ? 0 : u->log[i].res;
+}
+
+USPEC_FN int uspec_expect_head(struct uspec *u, int bgid, int want, const char *rule)
+{
+	for (unsigned i = 0; i < u->nheads; i++) {
+		if (u->heads[i].bgid != bgid)
+			continue;
+		if (u->heads[i].head == want)
+			return 0;
+		printf("FAIL ring %d head: expected %d, got %d [%s]\n", bgid, want, u->heads[i].head, rule);
+		return 1;
+	}
+	printf("FAIL ring %d head: not reported\n", bgid);
+	return 1;
+}
+
+struct uspec_src {
+	const unsigned char *p;
+	size_t len;
+};
+
+/* Appends the first res bytes of the sources (what one completion sent) to dst. */
+USPEC_FN size_t uspec_chunk(unsigned char *dst, int res, const struct uspec_src *src, unsigned nsrc)
+{
+	size_t n = 0, left = res > 0 ? (size_t)res : 0;
+
+	for (unsigned i = 0; i < nsrc && left; i++) {
+		size_t take = src[i].len < left ? src[i].len : left;
+
+		memcpy(dst + n, src[i].p, take);
+		n += take;
+		left -= take;
+	}
+	return n;
+}
+
+USPEC_FN int uspec_expect_peer(struct uspec *u, const unsigned char *want, size_t len)
+{
+	size_t i, n = len < u->peer_len ? len : u->peer_len;
+
+	for (i = 0; i < n && want[i] == u->peer_data[i]; i++)
+		;
+	if (i == len && len == u->peer_len)
+		return 0;
+	if (i == n)
+		printf("FAIL peer received %zu bytes, expected %zu\n", u->peer_len, len);
+	else {
+		printf("FAIL peer bytes differ at offset %zu:\n  expected", i);
+		for (size_t k = i; k < i + 16 && k < len; k++)
+			printf(" %02x", want[k]);
+		printf("\n  got     ");
+		for (size_t k = i; k < i + 16 && k < u->peer_len; k++)
+			printf(" %02x", u->peer_data[k]);
+		printf("\n");
+	}
+	return 1;
 }
 
 #endif

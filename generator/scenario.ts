@@ -37,6 +37,8 @@ export function scenarioFunctionName(sc: Scenario): string {
 export interface ScenarioSource {
   /** [spec file, "scenarios", i]: origin of the emitted lines, for compiler errors. */
   basePath: (string | number)[];
+  /** Emits the end of the function (checks, then a return); default: `return 0;`. */
+  epilogue?: (out: Emitter) => void;
 }
 
 export function emitScenario(sc: Scenario, where: ScenarioSource, out: Emitter): void {
@@ -64,7 +66,8 @@ export function emitScenario(sc: Scenario, where: ScenarioSource, out: Emitter):
     out.line('uspec_finish(&u, ', cUint(sc.steps.length + 1), ', 1000);');
     emitHeads(sc, sc.steps.length + 1, out);
     out.line('uspec_end(&u);');
-    out.line('return 0;');
+    if (where.epilogue) where.epilogue(out);
+    else out.line('return 0;');
   });
 }
 
