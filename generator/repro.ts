@@ -7,7 +7,7 @@ import type { LoadedSpec } from '../specs/load.ts';
 import { layoutOf, type Layout } from '../specs/layout.ts';
 import type { Scenario } from '../specs/schema.ts';
 import { cComment, cInt, cString, cU64, cUint } from './c-literal.ts';
-import { generateProgram } from './program.ts';
+import { runtimeFor } from './runtime.ts';
 import { emitScenario, scenarioFunctionName } from './scenario.ts';
 import { Emitter } from './source.ts';
 
@@ -36,15 +36,14 @@ export function generateRepro(spec: LoadedSpec, index: number, prediction: Predi
   out.line(' * Exit:  0 pass, 1 fail (prints expected vs got), 77 skip (kernel lacks the feature)');
   out.line(' */');
   out.line('#define USPEC_SETUP_FAILED 77');
-  // The runtime is the suite's own header, inlined so the file stands alone.
-  const runtime = generateProgram([], { inlineRuntime: true }).c.split('\n');
-  const from = runtime.findIndex((l) => l.startsWith('#ifndef USPEC_H'));
-  const to = runtime.lastIndexOf('#endif');
-  for (const l of runtime.slice(from, to + 1)) out.line(l);
+  const body = new Emitter();
+  emitScenario(sc, { basePath: [spec.file, 'scenarios', index], epilogue: (o) => emitChecks(sc, layout, prediction, o) }, body);
+  // The runtime is the suite's own header, inlined (only what this file calls) so the file stands alone.
+  for (const l of runtimeFor(body.toString()).replace(/\n$/, '').split('\n')) out.line(l);
   out.blank();
-  emitScenario(sc, { basePath: [spec.file, 'scenarios', index], epilogue: (o) => emitChecks(sc, layout, prediction, o) }, out);
+  out.append(body);
   out.blank();
-  out.block('int main(void)', () => {
+  out.func('int main(void)', () => {
     out.line('int ret;');
     out.blank();
     out.line('setvbuf(stdout, NULL, _IOLBF, 0);');

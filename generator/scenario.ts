@@ -48,7 +48,7 @@ export function emitScenario(sc: Scenario, where: ScenarioSource, out: Emitter):
   out.line(' * ', cComment(`${sc.id}: ${sc.title}`));
   if (sc.tags.length) out.line(' * tags: ', cComment(sc.tags.join(', ')));
   out.line(' */');
-  out.block(['static int ', scenarioFunctionName(sc), '(void)'], () => {
+  out.func(['static int ', scenarioFunctionName(sc), '(void)'], () => {
     out.line('struct uspec u = { .fd = -1, .peer = -1 };');
     out.line('struct io_uring_params p = { 0 };');
     if (sc.steps.some((s) => 'send_zc' in s || 'send' in s)) out.line('struct io_uring_sqe *sqe;');

@@ -35,6 +35,14 @@ export class Emitter {
     return this.line(tail);
   }
 
+  /** A function definition, kernel style: the opening brace on its own line. */
+  func(head: Sourcelike, body: () => void): this {
+    this.line(head);
+    this.line('{');
+    this.indented(body);
+    return this.line('}');
+  }
+
   indented(body: () => void): this {
     this.depth++;
     try {

@@ -1,0 +1,123 @@
+// Walks a scenario's steps the way the generated program runs them (see
+// generator/scenario.ts): op steps only queue SQEs; wait, submit, peer_recv
+// and peer_drain submit what is queued first; the end of the scenario submits
+// the rest, reaps every CQE and drains the peer. Requests are issued at
+// submission, in order, against the state the earlier steps left.
+import type { Scenario } from '../specs/schema.ts';
+import { E } from './errno.ts';
+import { CQE_F, type Prediction, type PredictedRequest, type PeerChunk } from './prediction.ts';
+import type { RuleId } from './rules.ts';
+import type { Semantics } from './profiles.ts';
+import { issueSend } from './send.ts';
+import { issueSendZc } from './send-zc.ts';
+import { SocketModel } from './socket.ts';
+import { KernelState } from './state.ts';
+import { cqe, type OpContext, type OpOutcome } from './outcome.ts';
+import { unpredictable } from './unpredictable.ts';
+
+interface Queued {
+  step: number;
+  userData: bigint;
+  st: Scenario['steps'][number];
+}
+
+export function setupFailure(sc: Scenario): Prediction['setupFailure'] {
+  const f = new Set(sc.ring.flags);
+  if (f.has('TASKRUN_FLAG') && !f.has('COOP_TASKRUN') && !f.has('DEFER_TASKRUN')) return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.taskrun-flag-needs-coop' };
+  if (f.has('DEFER_TASKRUN') && !f.has('SINGLE_ISSUER')) return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.defer-needs-single-issuer' };
+  if (sc.ring.cq_entries !== undefined) {
+    const cq = 1 << Math.ceil(Math.log2(sc.ring.cq_entries));
+    if (cq < sc.ring.entries) return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.cq-smaller-than-sq' };
+  }
+  return undefined;
+}
+
+export function simulate(sc: Scenario, sem: Semantics): Prediction {
+  const rules = new Set<RuleId>();
+  const pred: Prediction = { kind: 'prediction', profile: sem.name, requests: [], resultOrder: 'submission', heads: [], peer: { datagram: sc.socket.type === 'udp' || sc.socket.type === 'unix-dgram', chunks: [] }, rules: [] };
+  const fail = setupFailure(sc);
+  if (fail) {
+    rules.add(fail.rule);
+    return { ...pred, setupFailure: fail, rules: [...rules].sort() };
+  }
+  const st = new KernelState(sc);
+  const ctx: OpContext = { sc, sem, st, sock: new SocketModel(sc.socket) };
+  // SQEs in the SQ ring not yet consumed by the kernel, and how many were
+  // queued since the last io_uring_submit (uspec_submit skips the call when 0).
+  let queue: Queued[] = [];
+  let fresh = 0;
+  const submitAll = sc.ring.flags.includes('SUBMIT_ALL');
+
+  const submit = () => {
+    if (fresh === 0) return;
+    fresh = 0;
+    // A link chain ends at the end of a submission batch.
+    let chainFailed = false;
+    let inChain = false;
+    const batch = queue;
+    queue = [];
+    for (const [k, q] of batch.entries()) {
+      const op = 'send_zc' in q.st ? q.st.send_zc : 'send' in q.st ? q.st.send : undefined;
+      if (!op) continue;
+      let o: OpOutcome;
+      if (inChain && chainFailed) {
+        if ('send_zc' in q.st) unpredictable('a send_zc cancelled by its link: the base posts -ECANCELED without F_MORE and still flushes a notification; the intended protocol is not settled');
+        o = { cqes: [cqe('result', E('ECANCELED'), 0, 'link.cancel')], chunks: [], failed: true, initFailure: false, rules: ['link.cancel'] };
+      } else {
+        o = 'send_zc' in q.st ? issueSendZc(ctx, q.step, q.st.send_zc) : issueSend(ctx, q.step, (q.st as { send: Parameters<typeof issueSend>[2] }).send);
+      }
+      const linked = op.sqe_flags.includes('IO_LINK');
+      if ((linked || inChain) && o.initFailure) unpredictable('a request that fails in io_init_req inside a link chain (the chain head is failed too)');
+      if (linked && o.failed === 'maybe') unpredictable('a linked request that may complete short: whether the next one is cancelled is the kernel\'s choice');
+      if (linked && !inChain) chainFailed = false;
+      if (linked || inChain) chainFailed = chainFailed || o.failed === true;
+      inChain = linked;
+      if (!linked) chainFailed = false;
+      if (op.sqe_flags.includes('ASYNC') || op.sqe_flags.includes('IO_DRAIN') || op.sqe_flags.includes('IO_LINK')) pred.resultOrder = 'any';
+      o.rules.forEach((r) => rules.add(r));
+      const req: PredictedRequest = { step: q.step, userData: q.userData, op: 'send_zc' in q.st ? 'send_zc' : 'send', cqes: o.cqes };
+      pred.requests.push(req);
+      for (const c of o.chunks) pred.peer.chunks.push({ userData: q.userData, cqe: c.cqe, sources: c.sources, rule: c.rule } satisfies PeerChunk);
+      // io_submit_sqes stops at the first SQE that fails io_init_req (prep
+      // included) unless SUBMIT_ALL: the rest stay in the SQ ring until the
+      // next io_uring_submit.
+      if (o.initFailure && !submitAll) {
+        rules.add('submit.stop-on-init-failure');
+        queue = batch.slice(k + 1);
+        break;
+      }
+    }
+  };
+  const heads = (step: number) => {
+    for (const r of sc.buffer_rings) {
+      rules.add('ring.head');
+      pred.heads.push({ step, bgid: r.bgid, head: st.rings.get(r.bgid)!.head & 0xffff, rule: 'ring.head' });
+    }
+  };
+
+  sc.steps.forEach((s, i) => {
+    const step = i + 1;
+    if ('send_zc' in s || 'send' in s) {
+      const op = 'send_zc' in s ? s.send_zc : s.send;
+      queue.push({ step, userData: BigInt(op.user_data ?? step), st: s });
+      fresh++;
+    } else if ('ring_add' in s) {
+      st.addToRing(s.ring_add.bgid, step);
+    } else if ('wait' in s) {
+      submit();
+      heads(step);
+    } else if ('submit' in s) {
+      submit();
+    } else if ('peer_recv' in s) {
+      submit();
+      ctx.sock.peerRead(s.peer_recv.len);
+    } else if ('peer_drain' in s) {
+      submit();
+      ctx.sock.peerRead();
+    }
+  });
+  submit();
+  heads(sc.steps.length + 1);
+  if (pred.requests.some((r) => r.cqes.some((c) => c.flags & CQE_F.MORE && c.kind === 'more'))) rules.add('send.bundle-rounds');
+  return { ...pred, rules: [...rules].sort() };
+}

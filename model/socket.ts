@@ -1,0 +1,89 @@
+// What the socket pair does with a send of n bytes: how many it takes, and
+// what the peer then reads. All sockets are loopback TCP/UDP or AF_UNIX.
+import type { Scenario } from '../specs/schema.ts';
+import { E } from './errno.ts';
+import type { ResPrediction } from './prediction.ts';
+import type { RuleId } from './rules.ts';
+import { unpredictable } from './unpredictable.ts';
+
+/** Largest UDP/IPv4 payload. */
+const UDP_MAX = 65507;
+/** uspec_peer_recv/drain read datagrams into a 64 KiB buffer. */
+const PEER_READ_MAX = 1 << 16;
+/** net.unix.max_dgram_qlen default: more unread datagrams block the sender. */
+const UNIX_DGRAM_QLEN = 10;
+/** Default UDP receive buffer (net.core.rmem_default) and a conservative per-datagram truesize overhead. */
+const UDP_RCVBUF = 212992;
+const DGRAM_OVERHEAD = 1024;
+
+export interface SendOutcome {
+  res: ResPrediction;
+  rule: RuleId;
+  /** The bytes the peer gets are the first res bytes of what was offered. */
+  sent: boolean;
+}
+
+export class SocketModel {
+  readonly stream: boolean;
+  readonly zcCapable: boolean;
+  private unread = 0;
+  private unreadDgrams = 0;
+  /** Bytes a stream send is sure to get into the socket at once, unread data included. */
+  private readonly safe: number;
+
+  constructor(private readonly sock: Scenario['socket']) {
+    this.stream = sock.type === 'tcp' || sock.type === 'unix-stream';
+    this.zcCapable = sock.type === 'tcp' || sock.type === 'udp';
+    let safe = Math.min(sock.sndbuf ?? 65536, 65536);
+    if (sock.rcvbuf) safe = Math.min(safe, sock.rcvbuf / 2);
+    this.safe = safe;
+  }
+
+  /**
+   * A send of n bytes. waitall: the kernel retries until all is sent
+   * (MSG_WAITALL, send bundles, and — intended — send_zc bundles).
+   * nowait: MSG_DONTWAIT, no retry at all.
+   */
+  send(n: number, opts: { waitall: boolean; nowait: boolean }): SendOutcome {
+    if (this.stream) {
+      if (n === 0) return { res: { exact: 0 }, rule: 'sock.stream-full', sent: true };
+      const fits = this.unread + n <= this.safe;
+      if (fits) {
+        this.unread += n;
+        return { res: { exact: n }, rule: 'sock.stream-full', sent: true };
+      }
+      if (this.unread >= this.safe) unpredictable(`${this.unread} unread bytes already fill the socket: a further send may block or fail with -EAGAIN`);
+      this.unread += n;
+      if (opts.waitall && !opts.nowait) return { res: { exact: n }, rule: 'sock.waitall', sent: true };
+      return { res: { min: 1, max: n }, rule: 'sock.stream-short', sent: true };
+    }
+    if (this.sock.type === 'udp' && n > UDP_MAX) return { res: { exact: E('EMSGSIZE') }, rule: 'sock.dgram', sent: false };
+    if (n > PEER_READ_MAX) unpredictable(`a ${n}-byte datagram is larger than the 64 KiB the peer reads at once`);
+    if (this.sock.sndbuf && n > this.sock.sndbuf) unpredictable(`a ${n}-byte datagram does not fit SO_SNDBUF ${this.sock.sndbuf}`);
+    if (n === 0) unpredictable('a zero-length datagram reads as 0 and ends the peer\'s drain loop');
+    this.unreadDgrams++;
+    this.unread += n + DGRAM_OVERHEAD;
+    if (this.sock.type === 'unix-dgram' && this.unreadDgrams > UNIX_DGRAM_QLEN) unpredictable(`more than ${UNIX_DGRAM_QLEN} unread AF_UNIX datagrams block the sender`);
+    if (this.sock.type === 'udp' && this.unread > (this.sock.rcvbuf ?? UDP_RCVBUF)) unpredictable('unread datagrams may exceed the peer\'s receive buffer and be dropped');
+    return { res: { exact: n }, rule: 'sock.dgram', sent: true };
+  }
+
+  /** A bounded send failed or was short: the bytes it did not send are not queued. */
+  unsend(n: number): void {
+    this.unread = Math.max(0, this.unread - n);
+  }
+
+  peerRead(len?: number): void {
+    if (len === undefined || !this.stream) {
+      // peer_recv reads one datagram; drain reads all.
+      if (len !== undefined) {
+        this.unreadDgrams = Math.max(0, this.unreadDgrams - 1);
+        return;
+      }
+      this.unread = 0;
+      this.unreadDgrams = 0;
+      return;
+    }
+    this.unread = Math.max(0, this.unread - len);
+  }
+}

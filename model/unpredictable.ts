@@ -1,0 +1,13 @@
+// Thrown anywhere inside the simulation when the model meets something it
+// does not know; predict() turns it into NoOracle. Never caught elsewhere: a
+// guess is worse than no oracle.
+export class Unpredictable extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'Unpredictable';
+  }
+}
+
+export function unpredictable(reason: string): never {
+  throw new Unpredictable(reason);
+}
