@@ -314,7 +314,8 @@ USPEC_FN void uspec_peer_recv(struct uspec *u, int step, size_t len, int timeout
 		if (poll(&pfd, 1, timeout_ms) <= 0)
 			break;
 		n = recv(u->peer, tmp, u->dgram ? sizeof(tmp) : want, MSG_DONTWAIT);
-		if (n <= 0)
+		/* 0 is end of stream, but an empty datagram is a datagram */
+		if (n < 0 || (n == 0 && !u->dgram))
 			break;
 		if (u->dgram)
 			uspec_out("dgram len=%zd", n);
@@ -334,7 +335,7 @@ USPEC_FN void uspec_peer_drain(struct uspec *u, int step)
 	ssize_t n;
 
 	uspec_submit(u, step);
-	while ((n = recv(u->peer, tmp, sizeof(tmp), MSG_DONTWAIT)) > 0) {
+	while ((n = recv(u->peer, tmp, sizeof(tmp), MSG_DONTWAIT)) > 0 || (n == 0 && u->dgram)) {
 		if (u->dgram)
 			uspec_out("dgram len=%zd", n);
 		uspec_peer_keep(u, tmp, (size_t)n);

@@ -131,7 +131,7 @@ function emitProvided(sc: Scenario, layout: Layout, out: Emitter, at: (...p: (st
     out.from(at('provided_buffers', pi), () => {
       out.blank();
       if ('count' in p) {
-        const b = layout.buffers.find((x) => x.role.kind === 'classic' && x.role.bgid === p.bgid)!;
+        const b = layout.buffers.find((x) => x.role.kind === 'classic' && x.role.index === pi)!;
         out.line('/* classic provided buffers: group ', cUint(p.bgid, 0xffff), ', bids ', cUint(p.start_bid, 0xffff), '..', cUint(p.start_bid + p.count - 1, 0xffff), ' */');
         out.line('USPEC_SETUP(&u, "provide_buffers", uspec_provide(&u, ', b.cname, ', ', cUint(p.size), ', ', cUint(p.count), ', ', cUint(p.bgid, 0xffff), ', ', cUint(p.start_bid, 0xffff), '));');
       } else {

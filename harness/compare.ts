@@ -134,7 +134,12 @@ function comparePeer(p: Prediction, obs: Observation, bytes: BufferBytes, diffs:
   const { data, map } = expectedPeer(bytes, p.peer.chunks, count);
   const rule = p.peer.chunks[0]?.rule ?? 'sock.stream-bytes';
   if (p.peer.datagram) {
-    const want = p.peer.chunks.map(count).filter((n) => n > 0);
+    // A datagram is sent when its completion succeeds; an empty one is still a datagram.
+    const succeeded = (c: Prediction['peer']['chunks'][number]) => {
+      const e = p.requests.find((r) => r.userData === c.userData)?.cqes[c.cqe];
+      return e !== undefined && ('exact' in e.res ? e.res.exact >= 0 : e.res.min >= 0);
+    };
+    const want = p.peer.chunks.filter(succeeded).map(count);
     if (want.join() !== obs.datagrams.join()) diffs.push({ where: 'peer datagrams', field: 'lengths', expected: want.join(', ') || 'none', got: obs.datagrams.join(', ') || 'none', rule: 'sock.dgram' });
   }
   diffPeerBytes(data, obs.peer, bytes, (at) => expectedOrigin(map, at), rule, 'peer bytes', diffs);

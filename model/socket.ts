@@ -60,7 +60,6 @@ export class SocketModel {
     if (this.sock.type === 'udp' && n > UDP_MAX) return { res: { exact: E('EMSGSIZE') }, rule: 'sock.dgram', sent: false };
     if (n > PEER_READ_MAX) unpredictable(`a ${n}-byte datagram is larger than the 64 KiB the peer reads at once`);
     if (this.sock.sndbuf && n > this.sock.sndbuf) unpredictable(`a ${n}-byte datagram does not fit SO_SNDBUF ${this.sock.sndbuf}`);
-    if (n === 0) unpredictable('a zero-length datagram reads as 0 and ends the peer\'s drain loop');
     this.unreadDgrams++;
     this.unread += n + DGRAM_OVERHEAD;
     if (this.sock.type === 'unix-dgram' && this.unreadDgrams > UNIX_DGRAM_QLEN) unpredictable(`more than ${UNIX_DGRAM_QLEN} unread AF_UNIX datagrams block the sender`);

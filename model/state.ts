@@ -38,21 +38,16 @@ export class KernelState {
       this.rings.set(r.bgid, { bgid: r.bgid, size: r.entries, entries: [], lens: [], head: 0 });
       this.addToRing(r.bgid, 0);
     }
-    const countGroups = new Set<number>();
-    for (const p of sc.provided_buffers) {
+    sc.provided_buffers.forEach((p, index) => {
       const list = this.classic.get(p.bgid) ?? [];
       this.classic.set(p.bgid, list);
       if ('count' in p) {
-        // specs/layout.ts names one buffer per classic group: two count-style
-        // provides into one group would share memory in the generated C.
-        if (countGroups.has(p.bgid)) unpredictable(`classic group ${p.bgid} is provided twice with count: the layout gives both the same memory`);
-        countGroups.add(p.bgid);
-        const buffer = this.layout.buffers.find((b) => b.role.kind === 'classic' && b.role.bgid === p.bgid)!;
+        const buffer = this.layout.buffers.find((b) => b.role.kind === 'classic' && b.role.index === index)!;
         for (let k = 0; k < p.count; k++) list.push({ bid: (p.start_bid + k) & 0xffff, len: p.size, target: { kind: 'plain', buffer, offset: k * p.size } });
       } else {
         list.push({ bid: p.bid, len: p.regbuf.len, target: { kind: 'addr', addr: encodeRegbufAddr(p.abi, p.regbuf.index, p.regbuf.offset) } });
       }
-    }
+    });
   }
 
   /** Applies the entries added at `step` (0 = setup) to ring bgid. */

@@ -7,7 +7,7 @@ import type { Fill, Scenario } from './schema.ts';
 export type BufferRole =
   | { kind: 'regbuf'; index: number }
   | { kind: 'ring-plain'; bgid: number; entry: number; step?: number }
-  | { kind: 'classic'; bgid: number; startBid: number; count: number; size: number }
+  | { kind: 'classic'; index: number; bgid: number; startBid: number; count: number; size: number }
   | { kind: 'source'; step: number };
 
 export interface BufferDesc {
@@ -45,8 +45,10 @@ export function layoutOf(sc: Scenario): Layout {
       if ('plain' in e) add({ name: `ring ${ring.bgid} entry ${j}`, cname: `ring${ring.bgid}_e${j}`, role: { kind: 'ring-plain', bgid: ring.bgid, entry: j }, size: e.plain.size, pageOffset: 0, fill: e.plain.fill });
     }),
   );
-  sc.provided_buffers.forEach((p) => {
-    if ('count' in p) add({ name: `classic group ${p.bgid}`, cname: `classic${p.bgid}`, role: { kind: 'classic', bgid: p.bgid, startBid: p.start_bid, count: p.count, size: p.size }, size: p.count * p.size, pageOffset: 0, fill: p.fill });
+  // Each classic provide gets its own memory, also when several go into one group.
+  sc.provided_buffers.forEach((p, index) => {
+    const again = sc.provided_buffers.slice(0, index).filter((q) => q.bgid === p.bgid && 'count' in q).length;
+    if ('count' in p) add({ name: `classic group ${p.bgid}${again ? ` #${again + 1}` : ''}`, cname: `classic${index}`, role: { kind: 'classic', index, bgid: p.bgid, startBid: p.start_bid, count: p.count, size: p.size }, size: p.count * p.size, pageOffset: 0, fill: p.fill });
   });
   sc.steps.forEach((st, i) => {
     const op = 'send_zc' in st ? st.send_zc : 'send' in st ? st.send : undefined;

@@ -16,18 +16,19 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
   const errors: RuleError[] = [];
   spec.scenarios.forEach((sc, si) => {
     const at = (...p: (string | number)[]) => ['scenarios', si, ...p];
-    const groups = new Map<number, (string | number)[]>();
-    const claim = (bgid: number, path: (string | number)[]) => {
+    // A group is either one buffer ring or any number of classic provides.
+    const groups = new Map<number, 'buffer_rings' | 'provided_buffers'>();
+    const claim = (bgid: number, kind: 'buffer_rings' | 'provided_buffers', path: (string | number)[]) => {
       const prev = groups.get(bgid);
-      if (prev && prev[prev.length - 2] !== path[path.length - 2]) errors.push({ path, message: `buffer group ${bgid} is used by both a buffer ring and classic provided buffers` });
-      else if (prev && prev[prev.length - 3] === 'buffer_rings') errors.push({ path, message: `buffer group ${bgid} is registered twice` });
-      groups.set(bgid, path);
+      if (prev && prev !== kind) errors.push({ path, message: `buffer group ${bgid} is used by both a buffer ring and classic provided buffers` });
+      else if (prev === 'buffer_rings') errors.push({ path, message: `buffer group ${bgid} is registered twice` });
+      groups.set(bgid, kind);
     };
     let bytes = 0;
     const regs = sc.registered_buffers;
     if (regs) bytes += Array.isArray(regs) ? regs.reduce((a, r) => a + r.size + 4096, 0) : regs.count * (regs.size + 4096);
     sc.buffer_rings.forEach((r, ri) => {
-      claim(r.bgid, at('buffer_rings', ri, 'bgid'));
+      claim(r.bgid, 'buffer_rings', at('buffer_rings', ri, 'bgid'));
       if (r.buffers.length > r.entries) errors.push({ path: at('buffer_rings', ri, 'buffers'), message: `${r.buffers.length} buffers do not fit a ring of ${r.entries} entries` });
       r.buffers.forEach((b, bi) => {
         if ('regbuf' in b) {
@@ -38,7 +39,7 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
       });
     });
     sc.provided_buffers.forEach((p, pi) => {
-      claim(p.bgid, at('provided_buffers', pi, 'bgid'));
+      claim(p.bgid, 'provided_buffers', at('provided_buffers', pi, 'bgid'));
       if ('count' in p) {
         bytes += p.count * p.size;
         if (p.start_bid + p.count > 0x10000) errors.push({ path: at('provided_buffers', pi, 'count'), message: `bids ${p.start_bid}..${p.start_bid + p.count - 1} go past 65535` });
