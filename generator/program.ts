@@ -55,7 +55,8 @@ function emitScenarios(items: ProgramScenario[], out: Emitter): void {
   for (const it of items) {
     const sc = it.spec.spec.scenarios[it.index]!;
     out.blank();
-    out.line('/* from ', cComment(`${it.spec.file}:${it.spec.lineOf(['scenarios', it.index])}`), ' */');
+    const line = it.spec.lineOf(['scenarios', it.index]);
+    out.line('/* from ', cComment(line ? `${it.spec.file}:${line}` : it.spec.file), ' */');
     emitScenario(sc, { basePath: [it.spec.file, 'scenarios', it.index] }, out);
   }
   out.blank();

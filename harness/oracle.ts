@@ -18,6 +18,7 @@ export async function modelOracle(profile: ProfileChoice): Promise<Oracle> {
   const features = profile === 'host' ? await (await import('./host-probe.ts')).probeHostFeatures() : undefined;
   return {
     profile,
+    predict: (sc) => predict(sc, features ?? profile),
     judge: (sc, obs) => judge(sc, obs, predict(sc, features ?? profile)),
   };
 }

@@ -8,6 +8,7 @@ import { compileProgram, type CompiledProgram } from './compile.ts';
 import { parseEvents, type Observation } from './events.ts';
 import { cqesForReport, type KernelRun, type ScenarioResult } from './report.ts';
 import type { ItemResult, Progress, RunItem, Target, TargetFile } from './target.ts';
+import type { NoOracle, Prediction } from '../model/prediction.ts';
 import type { Verdict } from './verdict.ts';
 
 export interface ScenarioRef {
@@ -21,6 +22,8 @@ export const scenarioOf = (r: ScenarioRef): Scenario => r.spec.spec.scenarios[r.
 export interface Oracle {
   profile: string;
   judge(sc: Scenario, obs: Observation): Verdict;
+  /** The model's prediction, for reproducers that compile it into checks. */
+  predict(sc: Scenario): Prediction | NoOracle;
 }
 
 export const GUEST_SUITE_PATH = '/uspec/uringspec-suite';

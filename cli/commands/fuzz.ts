@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateProgram } from '../../generator/program.ts';
+import { generateRepro } from '../../generator/repro.ts';
 import { batchRunner } from '../../harness/batch.ts';
 import { generateScenarios } from '../../harness/fuzz.ts';
 import { minimize } from '../../harness/minimize.ts';
@@ -56,13 +57,16 @@ const command: Command = {
         const dir = join(values.out!, slug);
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, 'scenario.yaml'), specText([sc], `# uringspec fuzz --seed ${seed}: ${sig}\n`));
-        writeFileSync(join(dir, 'repro.c'), generateProgram([{ spec: inMemorySpec([sc], join(dir, 'scenario.yaml')), index: 0 }], { inlineRuntime: true }).c);
+        // The reproducer checks the model's expectations; named relative so the same seed gives identical files.
+        const prediction = oracle.predict(sc);
+        const spec = inMemorySpec([sc], 'scenario.yaml');
+        writeFileSync(join(dir, 'repro.c'), prediction.kind === 'prediction' ? generateRepro(spec, 0, prediction, { kernel: label, profile: oracle.profile }) : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c);
         writeFileSync(join(dir, 'report.txt'), `${sig}\n${r.summary}\n${r.diffs.map(describeDiff).join('\n')}\n`);
         found.set(sig, { id: sc.id, summary: r.summary, diffs: r.diffs.map(describeDiff) });
       }
     }
     const lines = [`fuzz seed ${seed}: ${count} scenario(s) on ${label} (model ${oracle.profile}), ${failures} failing, ${found.size} distinct signature(s), ${((performance.now() - t0) / 1000).toFixed(1)} s`];
-    for (const [sig, f] of [...found].sort()) lines.push(`  ${sig}\n    ${f.summary}${existsSync(values.out!) ? '' : ''}`);
+    for (const [sig, f] of [...found].sort()) lines.push(`  ${sig}\n    ${f.summary}`);
     if (found.size) lines.push(`findings in ${values.out}/`);
     process.stdout.write(lines.join('\n') + '\n');
     return found.size ? EXIT_FAIL : EXIT_PASS;

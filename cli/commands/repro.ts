@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { describeScenario } from '../../generator/describe.ts';
 import { generateRepro } from '../../generator/repro.ts';
-import { predict } from '../../model/index.ts';
 import { describeDiff } from '../../harness/reporters/reporter.ts';
 import { runScenarios } from '../../harness/runner.ts';
 import { liburingDir } from '../../harness/toolchain.ts';
@@ -39,8 +38,7 @@ const command: Command = {
     const sc = spec.spec.scenarios[index]!;
     const progress = progressPrinter(values.quiet!);
     const { target, label, oracle, kind } = await targetFromOptions(values, progress);
-    const features = oracle.profile === 'host' ? await (await import('../../harness/host-probe.ts')).probeHostFeatures() : undefined;
-    const prediction = predict(sc, features ?? (oracle.profile as 'rfc-v1'));
+    const prediction = oracle.predict(sc);
     if (prediction.kind === 'no-oracle') {
       process.stderr.write(`uringspec repro: the model has no oracle for ${sc.id}: ${prediction.reason}\n`);
       return EXIT_INFRA;

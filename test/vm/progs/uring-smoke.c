@@ -3,8 +3,9 @@
  * 1. NOP round trip (io_uring works at all)
  * 2. SEND_ZC with IOSQE_BUFFER_SELECT over a loopback UDP socket: prints the
  *    CQE result. On the baseline kernel send_zc has no buffer_select in its
- *    opdef, so the core rejects the SQE with -EINVAL; the RFC adds support, so
- *    the result differs (no buffer group registered -> -ENOBUFS).
+ *    opdef, so io_init_req() fails the SQE with -EOPNOTSUPP; the RFC sets
+ *    buffer_select for send_zc, so the SQE gets as far as buffer selection,
+ *    which finds no group 7 -> -ENOENT.
  * Output is line-oriented "key=value" for the test to check.
  */
 #define _GNU_SOURCE

@@ -1,0 +1,150 @@
+// End to end on the real kernels: build static programs, pack them, boot the
+// recipe kernels under QEMU, run items, crash the guest, resume, abort.
+// Skips (with the reason) when the kernels are not built yet, or with
+// URINGSPEC_SKIP_KERNEL=1. Build them with: npx tsx vm/ensure-kernels.ts
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InfraError, type RunItem } from '../../harness/target.ts';
+import { planKernel } from '../../vm/build.ts';
+import { QemuTarget } from '../../vm/qemu-target.ts';
+import { findRecipe } from '../../vm/recipe.ts';
+import { buildGuestProgs, qemuPidsWith } from './guest-progs.ts';
+
+const KERNELS = ['baseline', 'sendzc-provided-rfc'] as const;
+
+async function builtImages(): Promise<Record<string, string> | string> {
+  if (process.env.URINGSPEC_SKIP_KERNEL === '1') return 'URINGSPEC_SKIP_KERNEL=1';
+  const images: Record<string, string> = {};
+  for (const name of KERNELS) {
+    const recipe = await findRecipe(name);
+    const plan = recipe ? await planKernel(recipe) : undefined;
+    if (!plan?.built) return `kernel ${name} is not built (run: npx tsx vm/ensure-kernels.ts)`;
+    images[name] = join(plan.outDir, 'bzImage');
+  }
+  return images;
+}
+
+const found = await builtImages();
+// the KASAN variant is optional (npx tsx vm/ensure-kernels.ts --kasan)
+const kasanPlan = await planKernel((await findRecipe('sendzc-provided-rfc'))!, 'kasan');
+const kasanImage = kasanPlan.built && process.env.URINGSPEC_SKIP_KERNEL !== '1' ? join(kasanPlan.outDir, 'bzImage') : undefined;
+const images = typeof found === 'string' ? undefined : found;
+if (typeof found === 'string') console.warn(`[test/vm/qemu] skipping QEMU integration tests: ${found}`);
+
+const wd = () => mkdtempSync(join(tmpdir(), 'uspec-qtest-'));
+
+describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
+  let progs: ReturnType<typeof buildGuestProgs>;
+  beforeAll(() => {
+    progs = buildGuestProgs();
+  });
+  const item = (id: string, prog: string, timeoutMs = 10_000, ...args: string[]): RunItem => ({ id, argv: [progs.guest(prog), ...args], timeoutMs });
+
+  for (const name of KERNELS) {
+    it(`runs items on ${name}: io_uring smoke, exact output bytes, exit codes, timeout`, async () => {
+      const t = new QemuTarget({ image: images![name]!, label: name, accel: 'auto' });
+      const items = [item('smoke', 'uring-smoke'), item('bytes', 'echo-bytes', 10_000, '3'), item('hang', 'hang', 1500)];
+      if (progs.names.includes('liburing-nop')) items.push(item('liburing', 'liburing-nop'));
+      const { results, info } = await t.run(items, progs.files);
+      const by = Object.fromEntries(results.map((r) => [r.id, r]));
+      expect(info).toMatchObject({ kind: 'qemu', kernel: name, boots: 1 });
+      expect(['kvm', 'tcg']).toContain(info.accel);
+      expect(by.smoke).toMatchObject({ status: 'exited', exitCode: 0 });
+      expect(by.smoke!.stdout).toMatch(/^kernel=6\.12\.8/);
+      expect(by.smoke!.stdout).toContain('nop=0\n');
+      // the behaviour the RFC changes: send_zc + IOSQE_BUFFER_SELECT
+      const selectRes = Number(by.smoke!.stdout.match(/send_zc_buffer_select=(-?\d+)/)![1]);
+      // baseline: opdef has no buffer_select for send_zc -> io_init_req() -EOPNOTSUPP;
+      // RFC: accepted, then io_buffers_select() finds no group 7 -> -ENOENT
+      expect(selectRes).toBe(name === 'baseline' ? -95 : -2);
+      expect(by.bytes).toMatchObject({ status: 'exited', exitCode: 3, stderr: 'to stderr\n' });
+      expect(by.bytes!.stdout.startsWith('line one\n@@USPEC END x status=exited:0 dur_us=1 crc=00000000\n\\x41 tab\there \x01\x7f')).toBe(true);
+      expect(by.hang!.status).toBe('timeout');
+      expect(by.hang!.durationMs).toBeGreaterThanOrEqual(1500);
+      if (by.liburing) expect(by.liburing.stdout).toBe('liburing_nop=0 wait=0\n');
+    }, 120_000);
+  }
+
+  it.skipIf(!kasanImage)('runs items on the KASAN variant of the RFC kernel', async () => {
+    const t = new QemuTarget({ image: kasanImage!, label: 'sendzc-provided-rfc-kasan', accel: 'auto' });
+    const { results } = await t.run([item('smoke', 'uring-smoke'), item('bytes', 'echo-bytes')], progs.files);
+    expect(results[0]).toMatchObject({ status: 'exited', exitCode: 0, kernelSplats: [] });
+    expect(results[0]!.stdout).toContain('send_zc_buffer_select=-2\n');
+    expect(results[1]).toMatchObject({ status: 'exited', exitCode: 0 });
+  }, 120_000);
+
+  it('a kernel panic marks the running item crashed with the console tail, and the next items run after a reboot', async () => {
+    const t = new QemuTarget({ image: images!['sendzc-provided-rfc']!, label: 'rfc', accel: 'auto' });
+    const { results, info } = await t.run(
+      [item('before', 'uring-smoke'), item('crash', 'crash'), item('after1', 'uring-smoke'), item('after2', 'echo-bytes')],
+      progs.files,
+    );
+    const by = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(by.before!.status).toBe('exited');
+    expect(by.crash!.status).toBe('crashed');
+    expect(by.crash!.stdout).toBe('about to crash\n');
+    expect(by.crash!.consoleTail).toContain('Kernel panic - not syncing: sysrq triggered crash');
+    expect(by.crash!.kernelSplats.join('\n')).toContain('Kernel panic');
+    expect(by.after1).toMatchObject({ status: 'exited', exitCode: 0 });
+    expect(by.after2).toMatchObject({ status: 'exited', exitCode: 0 });
+    expect(info.boots).toBe(2);
+    expect(info.bootToFirstItemMs).toHaveLength(2);
+  }, 120_000);
+
+  it('a guest that stops answering is killed by the host limit: item timeout with console tail, next boot goes on', async () => {
+    // the guest would wait 60 s for "hang"; the host backstop (timeout + slack) fires after 2 s
+    const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', itemSlackMs: -58_000 });
+    // (the slack applies to every item: "next" gets 70 s - 58 s = 12 s on the host)
+    const { results, info } = await t.run([item('hang', 'hang', 60_000), item('next', 'uring-smoke', 70_000)], progs.files);
+    expect(results[0]).toMatchObject({ id: 'hang', status: 'timeout' });
+    expect(results[0]!.consoleTail).toBeDefined();
+    expect(results[1]).toMatchObject({ id: 'next', status: 'exited', exitCode: 0 });
+    expect(info.boots).toBe(2);
+  }, 120_000);
+
+  it('the total wall-clock limit ends the run: running item timeout, the rest missing', async () => {
+    const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', totalTimeoutMs: 8_000 });
+    const { results } = await t.run([item('smoke', 'uring-smoke'), item('hang', 'hang', 60_000), item('never', 'uring-smoke')], progs.files);
+    expect(results.map((r) => r.status)).toEqual(['exited', 'timeout', 'missing']);
+  }, 120_000);
+
+  it('a kernel that cannot start init is an infrastructure error carrying the panic', async () => {
+    const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', extraAppend: 'rdinit=/nonexistent' });
+    const err = await t.run([item('never', 'uring-smoke')], progs.files).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InfraError);
+    expect((err as InfraError).message).toMatch(/did not reach its init/);
+    expect((err as InfraError).detail).toMatch(/Kernel panic/);
+  }, 120_000);
+
+  it('aborting a run kills QEMU: nothing left running, unreached items are missing', async () => {
+    const dir = wd();
+    const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', workDir: dir });
+    const ac = new AbortController();
+    const run = t.run([item('smoke', 'uring-smoke'), item('hang', 'hang', 600_000), item('later', 'uring-smoke')], progs.files, (e) => {
+      if (e.phase === 'item' && e.done === 1) setTimeout(() => ac.abort(), 300);
+    }, ac.signal);
+    const { results } = await run;
+    expect(results.map((r) => r.status)).toEqual(['exited', 'missing', 'missing']);
+    expect(qemuPidsWith(dir)).toEqual([]);
+  }, 120_000);
+
+  it('QEMU dies with the process that started it, even on SIGKILL', async () => {
+    const dir = wd();
+    const script = `
+      import { QemuTarget } from ${JSON.stringify(join(import.meta.dirname, '../../vm/qemu-target.ts'))};
+      const t = new QemuTarget({ image: ${JSON.stringify(images!.baseline)}, label: 'b', accel: 'tcg', workDir: ${JSON.stringify(dir)} });
+      await t.run([{ id: 'hang', argv: ['${progs.guest('hang')}'], timeoutMs: 600000 }], ${JSON.stringify(progs.files)});`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore', cwd: join(import.meta.dirname, '../..') });
+    // wait for its QEMU to appear
+    const t0 = Date.now();
+    while (qemuPidsWith(dir).length === 0 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 200));
+    expect(qemuPidsWith(dir).length).toBe(1);
+    child.kill('SIGKILL');
+    const t1 = Date.now();
+    while (qemuPidsWith(dir).length > 0 && Date.now() - t1 < 5000) await new Promise((r) => setTimeout(r, 100));
+    expect(qemuPidsWith(dir)).toEqual([]);
+  }, 60_000);
+});
