@@ -10,7 +10,7 @@ import { InfraError } from './target.ts';
 import { cacheDir } from './toolchain.ts';
 
 /** The liburing tests that exercise what the RFC touches (send zc, provided buffers, bundles, plain send/recv). */
-export const DEFAULT_PEER_TESTS = ['send-zerocopy', 'recvsend_bundle', 'buf-ring', 'send_recv', 'send_recvmsg', 'recv-multishot', 'socket-rw', 'sendmsg_iov_clean'];
+export const DEFAULT_PEER_TESTS = ['send-zerocopy', 'recvsend_bundle', 'recvsend_bundle-inc', 'buf-ring', 'buf-ring-put', 'send_recv', 'send_recvmsg', 'recv-multishot', 'socket-rw'];
 
 /** Generous: send-zerocopy takes ~110 s under TCG. */
 export const PEER_TIMEOUT_MS: Record<string, number> = { 'send-zerocopy': 300_000 };
