@@ -50,8 +50,10 @@ export function select(st: KernelState, sem: Semantics, bgid: number, cap: numbe
   if (!list) return { err: E('ENOENT'), rule: 'kbuf.no-group' };
   const b = list.shift();
   if (!b) return { err: E('ENOBUFS'), rule: 'kbuf.empty' };
-  const len = cap === 0 || cap > b.len ? b.len : cap;
-  return { from: 'classic', bgid, picked: [{ bid: b.bid, len, target: b.target }], emptyAfter: list.length === 0, rules: ['kbuf.classic-fifo', ...(cap ? (['kbuf.len-cap'] as const) : [])] };
+  // Sends select through io_buffers_select, which hands the classic path
+  // &arg->out_len (still 0) as the length: sqe len does not cap a classic
+  // buffer on send. Long-standing (6.12 and 6.18 behave the same), not the RFC's.
+  return { from: 'classic', bgid, picked: [{ bid: b.bid, len: b.len, target: b.target }], emptyAfter: list.length === 0, rules: ['kbuf.classic-fifo', 'kbuf.classic-send-no-cap'] };
 }
 
 function selectRing(ring: RingState, sem: Semantics, cap: number, bundle: boolean): Selection | Failure {

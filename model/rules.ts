@@ -52,6 +52,7 @@ export const RULES = R({
   'kbuf.empty': { source: 'io_uring/kbuf.c io_ring_buffers_peek / io_provided_buffer_select (base)', says: 'an empty group (or a first ring entry of length 0) fails with -ENOBUFS' },
   'kbuf.ring-order': { source: 'io_uring/kbuf.c io_ring_buffers_peek (base)', says: 'ring entries are taken from the head in order; the CQE bid is the first picked entry\'s bid' },
   'kbuf.classic-fifo': { source: 'io_uring/kbuf.c io_add_buffers list_move_tail + io_provided_buffer_select list_first_entry (base)', says: 'classic provided buffers are handed out in the order they were provided' },
+  'kbuf.classic-send-no-cap': { source: 'io_uring/kbuf.c io_buffers_select → io_provided_buffers_select(req, arg, bl, &arg->out_len) (base; also 6.18)', says: 'on send, a classic provided buffer is taken whole: sqe len does not cap it (out_len is 0 when passed as the length)' },
   'kbuf.len-cap': { source: 'io_uring/kbuf.c io_ring_buffers_peek / io_provided_buffer_select (base)', says: 'sqe len (if not 0) caps the bytes taken from the picked buffer(s)' },
   'kbuf.commit-at-select': { source: 'io_uring/kbuf.c io_buffers_select io_kbuf_commit (base)', says: 'a send consumes (commits) its ring entries when it picks them: the head advances by the number picked, even if the send then fails' },
   'kbuf.peek-needed': { source: 'io_uring/kbuf.c io_ring_buffers_peek needed = ceil(max_len / first len), at most 256 (base)', says: 'a capped bundle looks at no more than ceil(cap / first entry len) entries' },
