@@ -63,7 +63,9 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT_INFRA;
     }
     if (err instanceof InfraError) {
-      process.stderr.write(`uringspec ${name}: ${err.message}\n`);
+      // detail carries the evidence: the failing hunk, the compiler's last lines, the console tail.
+      const tail = err.detail ? err.detail.trimEnd().split('\n').slice(-40).join('\n') + '\n' : '';
+      process.stderr.write(`uringspec ${name}: ${err.message}\n${tail}`);
       return EXIT_INFRA;
     }
     process.stderr.write(`uringspec ${name}: internal error: ${(err as Error).stack ?? String(err)}\n`);

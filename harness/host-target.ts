@@ -26,7 +26,7 @@ export class HostTarget implements Target {
         stdout: typeof r.stdout === 'string' ? r.stdout : '',
         kernelSplats: [],
         durationMs,
-        ...(r.stderr ? { consoleTail: String(r.stderr).slice(-2000) } : {}),
+        ...(r.stderr ? { stderr: String(r.stderr) } : {}),
       });
       progress?.({ phase: 'run', done: i + 1, total: items.length, detail: item.id });
     }

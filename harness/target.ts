@@ -35,6 +35,8 @@ export interface ItemResult {
   signal?: number;
   /** Everything the item wrote to stdout (the event protocol for scenarios). */
   stdout: string;
+  /** What it wrote to stderr, when the target keeps it apart. */
+  stderr?: string;
   /** Kernel log lines that appeared while this item ran and look like BUG/WARNING/Oops/KASAN/panic. */
   kernelSplats: string[];
   durationMs: number;

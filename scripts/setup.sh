@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${URINGSPEC_CACHE:-$HOME/.cache/uringspec}"
 LIBURING_VERSION=2.9-1
-APT_PACKAGES=(gcc make libc6-dev qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio xz-utils dwarves ccache rsync kmod dpkg-dev chromium)
+APT_PACKAGES=(git procps gcc make libc6-dev qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio xz-utils dwarves ccache rsync kmod dpkg-dev chromium)
 
 log() { printf '[setup] %s\n' "$*"; }
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -68,7 +68,7 @@ export function manifestText(items: RunItem[]): string {
       seen.add(it.id);
       if (it.argv.length === 0) throw new InfraError(`run item ${it.id} has an empty argv`);
       for (const a of it.argv) {
-        if (/[\t\n\0]/.test(a)) throw new InfraError(`run item ${it.id}: argument ${JSON.stringify(a)} contains a tab, newline or NUL`);
+        if (/[\t\n\0]/.test(a) || a === '') throw new InfraError(`run item ${it.id}: argument ${JSON.stringify(a)} is empty or contains a tab, newline or NUL`);
       }
       return [it.id, String(Math.max(1, Math.round(it.timeoutMs))), ...it.argv].join('\t') + '\n';
     })

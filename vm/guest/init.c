@@ -44,10 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_ITEMS 100000
-#define MAX_ARGS 256
 #define CHUNK 256 /* raw bytes per OUT/ERR record */
-#define SPLAT_LINES 200 /* kmsg lines forwarded per item once a splat started */
+#define SPLAT_LINES 400 /* kmsg lines forwarded per item, at most */
 
 static int out_fd = -1; /* /dev/ttyS1, or the console as a last resort */
 
@@ -236,26 +234,28 @@ static int is_splat(const char *msg)
 {
 	static const char *const pat[] = { "BUG:", "WARNING:", "Oops", "KASAN", "general protection",
 					   "panic", "Call Trace", "refcount_t", "UBSAN", NULL };
+	/* the echoed command line carries panic=-1 oops=panic: not a splat */
+	if (strstr(msg, "ommand line:"))
+		return 0;
 	for (int i = 0; pat[i]; i++)
 		if (strstr(msg, pat[i]))
 			return 1;
 	return 0;
 }
 
-/* forwards splat lines logged since the last call; once one matched, the
- * following lines (the trace) are forwarded too, up to SPLAT_LINES */
+/* Forwards splat lines logged since the last call. After a matching line the
+ * next SPLAT_FOLLOW lines (register dump, trace) go too, until "end trace". */
+#define SPLAT_FOLLOW 60
 static void drain_kmsg(const char *id)
 {
 	char rec[8192], esc[8192 * 4 + 1];
-	int in_splat = 0, sent = 0;
+	int follow = 0, sent = 0;
 	if (kmsg_fd < 0)
 		return;
 	for (;;) {
 		ssize_t n = read(kmsg_fd, rec, sizeof(rec) - 1);
 		if (n < 0) {
-			if (errno == EPIPE) /* ring overwritten: continue from the oldest */
-				continue;
-			if (errno == EINTR)
+			if (errno == EPIPE || errno == EINTR) /* EPIPE: ring overwritten, go on from the oldest */
 				continue;
 			return; /* EAGAIN: caught up */
 		}
@@ -270,11 +270,14 @@ static void drain_kmsg(const char *id)
 		if (nl)
 			*nl = 0;
 		if (is_splat(msg))
-			in_splat = 1;
-		if (in_splat && sent < SPLAT_LINES) {
-			escape(esc, (unsigned char *)msg, strlen(msg));
+			follow = SPLAT_FOLLOW + 1;
+		if (follow > 0 && sent < SPLAT_LINES) {
+			/* 1 KiB of a kmsg line is plenty; keeps the record under emit()'s buffer */
+			size_t len = strlen(msg);
+			escape(esc, (unsigned char *)msg, len > 1024 ? 1024 : len);
 			emit("@@USPEC KLOG %s %s", id, esc);
 			sent++;
+			follow = strstr(msg, "---[ end trace") ? 0 : follow - 1;
 		}
 	}
 }
@@ -283,34 +286,52 @@ static void drain_kmsg(const char *id)
 struct item {
 	char *id;
 	long timeout_ms;
-	char *argv[MAX_ARGS + 1];
+	char **argv; /* NULL-terminated */
 };
 
 static struct item *items;
 static long n_items;
 
+/* grows as needed: a fixed table sized for the worst case would not fit a
+ * small (or KASAN-shadowed) guest */
 static int load_manifest(const char *path)
 {
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
-	items = calloc(MAX_ITEMS, sizeof(*items));
+	long cap_items = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	while ((len = getline(&line, &cap, f)) > 0 && n_items < MAX_ITEMS) {
+	while ((len = getline(&line, &cap, f)) > 0) {
 		if (line[len - 1] == '\n')
 			line[--len] = 0;
 		if (len == 0 || line[0] == '#')
 			continue;
+		if (n_items == cap_items) {
+			cap_items = cap_items ? cap_items * 2 : 64;
+			items = realloc(items, (size_t)cap_items * sizeof(*items));
+			if (!items) {
+				errno = ENOMEM;
+				return -1;
+			}
+		}
 		char *copy = strdup(line), *save = NULL;
+		size_t max_args = 2; /* at most one argument per tab, plus NULL */
+		for (char *p = copy; p && *p; p++)
+			max_args += *p == '\t';
 		struct item *it = &items[n_items];
+		it->argv = calloc(max_args, sizeof(char *));
+		if (!copy || !it->argv) {
+			errno = ENOMEM;
+			return -1;
+		}
 		it->id = strtok_r(copy, "\t", &save);
 		char *t = strtok_r(NULL, "\t", &save);
 		it->timeout_ms = t ? strtol(t, NULL, 10) : 0;
-		int a = 0;
+		size_t a = 0;
 		char *arg;
-		while (a < MAX_ARGS && (arg = strtok_r(NULL, "\t", &save)))
+		while (a + 1 < max_args && (arg = strtok_r(NULL, "\t", &save)))
 			it->argv[a++] = arg;
 		it->argv[a] = NULL;
 		if (!it->id || a == 0) {

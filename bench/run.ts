@@ -1,0 +1,118 @@
+// `npm run bench`: the timing goals of the pipeline, measured (never asserted
+// in unit tests). Prints a table and writes out/bench.json.
+//
+//   npm run bench              warm figures (kernels from the cache)
+//   npm run bench -- --cold    also rebuild both kernels in a fresh cache (minutes)
+//   npm run bench -- --peer    also run liburing's four reference tests in the guest for the ratio
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { generateProgram } from '../generator/program.ts';
+import { CFLAGS } from '../harness/compile.ts';
+import { buildPeerSuite, peerItems } from '../harness/peer-suite.ts';
+import { allScenarios, buildSuite, scenarioItems } from '../harness/runner.ts';
+import { RUNTIME_HEADER } from '../generator/runtime.ts';
+import { liburingDir } from '../harness/toolchain.ts';
+import { loadSpecs } from '../specs/load.ts';
+import { resolveKernel } from '../vm/resolve-kernel.ts';
+import { QemuTarget } from '../vm/qemu-target.ts';
+
+const args = new Set(process.argv.slice(2));
+const rows: { what: string; value: string; target: string; ok?: boolean }[] = [];
+const row = (what: string, ms: number, target: string, goalMs?: number, unit: 'ms' | 's' = 'ms') => {
+  rows.push({ what, value: unit === 's' ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`, target, ...(goalMs !== undefined ? { ok: ms < goalMs } : {}) });
+  process.stderr.write(`[bench] ${what}: ${unit === 's' ? (ms / 1000).toFixed(1) + ' s' : ms.toFixed(1) + ' ms'}\n`);
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t0];
+}
+
+const { specs } = loadSpecs(['specs']);
+const refs = allScenarios(specs);
+
+// 1. One compiler run for the whole corpus (uncached).
+{
+  const prog = generateProgram(refs);
+  const dir = mkdtempSync(join(tmpdir(), 'uspec-bench-'));
+  writeFileSync(join(dir, 'suite.c'), prog.c);
+  const lr = liburingDir();
+  const [, ms] = await time(() => execa('gcc', [...CFLAGS, '-I', join(RUNTIME_HEADER, '..'), '-I', join(lr, 'include'), '-o', join(dir, 'suite'), join(dir, 'suite.c'), join(lr, 'lib', 'liburing.a')]));
+  row(`compile ${refs.length} scenarios, one gcc run`, ms, '< 3 s', 3000);
+}
+
+// 2. Kernel cache hits.
+for (const recipe of ['sendzc-provided-rfc', 'baseline']) {
+  const [, ms] = await time(() => resolveKernel(recipe, { quiet: true }));
+  row(`kernel ${recipe}: cache hit`, ms, '< 2 s', 2000);
+  const meta = readMeta(recipe);
+  if (meta) rows.push({ what: `kernel ${recipe}: last build (from cache meta)`, value: `${meta.seconds.toFixed(0)} s`, target: 'both cold < 6 min' });
+}
+
+// 3. Boot + corpus in the guest, per kernel.
+const compiled = await buildSuite(refs);
+const peer = args.has('--peer') ? await buildPeerSuite(['send-zerocopy', 'recvsend_bundle', 'buf-ring', 'send_recv']) : undefined;
+for (const recipe of ['sendzc-provided-rfc', 'baseline']) {
+  const k = await resolveKernel(recipe, { quiet: true });
+  for (const accel of ['tcg', 'kvm'] as const) {
+    const target = new QemuTarget({ image: k.image, label: k.label, accel });
+    const { items, files } = scenarioItems(refs, compiled, 'qemu');
+    const p = peer ? peerItems(peer, true) : { items: [], files: [] };
+    let run;
+    try {
+      [run] = await time(() => target.run([...items, ...p.items], [...files, ...p.files]));
+    } catch (e) {
+      rows.push({ what: `${recipe} under ${accel}`, value: 'unavailable', target: (e as Error).message.split('\n')[0]!.slice(0, 80) });
+      continue;
+    }
+    if (run.info.accel !== accel) {
+      rows.push({ what: `${recipe} under ${accel}`, value: `ran ${run.info.accel}`, target: 'KVM probe failed; TCG used' });
+      continue;
+    }
+    const sc = run.results.filter((r) => !r.id.startsWith('peer:'));
+    row(`${recipe} (${accel}): boot to first scenario`, run.info.bootToFirstItemMs?.[0] ?? NaN, '< 1.0 s (TCG)', 1000);
+    row(`${recipe} (${accel}): median guest cost per scenario`, median(sc.map((r) => r.durationMs)), '< 20 ms', 20);
+    row(`${recipe} (${accel}): corpus guest time (${sc.length} scenarios)`, sc.reduce((a, r) => a + r.durationMs, 0), '', undefined, 's');
+    if (peer) {
+      const liburing = run.results.filter((r) => r.id.startsWith('peer:')).reduce((a, r) => a + r.durationMs, 0);
+      const corpus = sc.reduce((a, r) => a + r.durationMs, 0);
+      row(`${recipe} (${accel}): liburing send-zerocopy+recvsend_bundle+buf-ring+send_recv`, liburing, '', undefined, 's');
+      rows.push({ what: `${recipe} (${accel}): corpus / liburing guest time`, value: `1/${(liburing / corpus).toFixed(0)}`, target: '<= 1/20', ok: liburing / corpus >= 20 });
+    }
+  }
+}
+
+// 4. Warm gate, both kernels, no peer suite.
+{
+  const [r, ms] = await time(() => execa('node', ['bin/uringspec.mjs', 'gate', '--no-peer', '--quiet', '--out', join(tmpdir(), 'uspec-bench-gate')], { reject: false }));
+  row(`warm gate, both kernels, corpus, no peer suite (exit ${r.exitCode})`, ms, '< 10 s', 10_000, 's');
+}
+
+// 5. Optional: cold builds of both kernels in a fresh cache.
+if (args.has('--cold')) {
+  const cache = mkdtempSync(join(tmpdir(), 'uspec-cold-'));
+  for (const recipe of ['sendzc-provided-rfc', 'baseline']) {
+    const [, ms] = await time(() => execa('node', ['bin/uringspec.mjs', 'kernel', 'build', recipe, '--quiet'], { env: { URINGSPEC_CACHE: cache } }));
+    row(`cold build ${recipe} (fresh cache)`, ms, 'both < 6 min', undefined, 's');
+  }
+}
+
+const width = Math.max(...rows.map((r) => r.what.length));
+const table = rows.map((r) => `${r.what.padEnd(width)}  ${r.value.padStart(10)}  ${r.target}${r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED'}`).join('\n');
+process.stdout.write(table + '\n');
+mkdirSync('out', { recursive: true });
+writeFileSync('out/bench.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2) + '\n');
+
+function readMeta(recipe: string): { seconds: number } | undefined {
+  try {
+    const dir = join(process.env.URINGSPEC_CACHE ?? join(process.env.HOME ?? '', '.cache', 'uringspec'), 'kernels');
+    const entry = readdirSync(dir).sort().find((d) => d.startsWith(`${recipe}-`) && !d.includes('kasan'));
+    return entry ? (JSON.parse(readFileSync(join(dir, entry, 'meta.json'), 'utf8')) as { seconds: number }) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+// The QEMU command line for one boot. No network device, no disk, no display:
+// ttyS0 (console, where a panic shows up) goes to a file, ttyS1 (our framed
+// channel) to QEMU's stdout, which the host reads live.
+export interface BootArgs {
+  image: string;
+  initrd: string;
+  accel: 'kvm' | 'tcg';
+  memMB: number;
+  smp: number;
+  consoleLog: string;
+  start: number;
+  extraAppend?: string;
+}
+
+export function qemuArgs(b: BootArgs): string[] {
+  const append = [
+    'console=ttyS0',
+    'panic=-1', // reboot at once on panic; with -no-reboot QEMU exits
+    'oops=panic',
+    'quiet',
+    `uspec.start=${b.start}`,
+    b.extraAppend ?? '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return [
+    '-machine', 'pc',
+    '-accel', b.accel,
+    ...(b.accel === 'kvm' ? ['-cpu', 'host'] : []),
+    '-m', String(b.memMB),
+    '-smp', String(b.smp),
+    '-no-reboot',
+    '-nodefaults',
+    '-no-user-config',
+    '-display', 'none',
+    '-serial', `file:${b.consoleLog}`,
+    '-chardev', 'stdio,id=uspec,signal=off',
+    '-serial', 'chardev:uspec',
+    '-kernel', b.image,
+    '-initrd', b.initrd,
+    '-append', append,
+  ];
+}
