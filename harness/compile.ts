@@ -9,7 +9,8 @@ import { RUNTIME_HEADER, type GeneratedProgram } from '../generator/program.ts';
 import { InfraError } from './target.ts';
 import { cacheDir, liburingDir } from './toolchain.ts';
 
-export const CFLAGS = ['-static', '-O2', '-g', '-Wall', '-Wextra', '-Werror'];
+// -O1: the suite is straight-line setup code; -O2 triples the compile time (4.3 s vs 1.35 s for 120 scenarios) for nothing.
+export const CFLAGS = ['-static', '-O1', '-g', '-Wall', '-Wextra', '-Werror'];
 
 let gccVersion: string | undefined;
 async function compilerId(): Promise<string> {
