@@ -95,7 +95,7 @@ function infra(status: 'error' | 'crash' | 'timeout', summary: string): Pick<Sce
 function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Oracle): Verdict {
   switch (item.status) {
     case 'crashed':
-      return { status: 'crash', summary: 'the kernel crashed while this scenario ran', diffs: splatDiffs(item) };
+      return { status: 'crash', summary: `the kernel crashed while this scenario ran: ${crashHeadline(item)}`, diffs: splatDiffs(item) };
     case 'timeout':
       return { status: 'timeout', summary: `no result within ${sc.timeout_ms} ms`, diffs: splatDiffs(item) };
     case 'missing':
@@ -113,6 +113,14 @@ function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Ora
     return { ...v, status: v.status === 'pass' || v.status === 'no-oracle' ? 'fail' : v.status, summary: `kernel log: ${item.kernelSplats[0]}`, diffs: [...splatDiffs(item), ...v.diffs] };
   }
   return v;
+}
+
+/** The line that names the crash ("BUG: unable to handle page fault ...") and the io_uring frame it happened under. */
+function crashHeadline(item: ItemResult): string {
+  const lines = [...item.kernelSplats, ...(item.consoleTail ?? '').split('\n')];
+  const head = lines.find((l) => /BUG:|general protection fault|KASAN:|Oops:|kernel BUG/.test(l)) ?? lines.find((l) => /Kernel panic/.test(l)) ?? 'no panic message captured';
+  const frame = (item.consoleTail ?? '').split('\n').find((l) => /\bio_\w+\+0x/.test(l))?.trim().replace(/^\? /, '');
+  return `${head.replace(/^\[[^\]]*\]\s*/, '').trim()}${frame ? ` (in ${frame})` : ''}`;
 }
 
 function splatDiffs(item: ItemResult) {

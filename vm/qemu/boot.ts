@@ -49,7 +49,8 @@ export interface BootParams extends Omit<BootArgs, 'start'> {
   onResult?: (r: QemuItemResult) => void;
 }
 
-export function consoleTail(file: string, lines = 40): string {
+// 100 lines: a panic with its register dump and call trace is 60-80 lines, and the BUG line heads it.
+export function consoleTail(file: string, lines = 100): string {
   if (!existsSync(file)) return '';
   const text = readFileSync(file, 'latin1').replace(/\r/g, '');
   return text.trimEnd().split('\n').slice(-lines).join('\n');
