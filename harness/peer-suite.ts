@@ -28,6 +28,8 @@ export async function buildPeerSuite(tests = DEFAULT_PEER_TESTS): Promise<PeerBi
   const src = join(cacheDir(), 'build', 'liburing-2.9');
   const out = join(cacheDir(), 'liburing-2.9', 'tests');
   if (!existsSync(join(src, 'test', 'Makefile'))) throw new InfraError(`liburing source not found in ${src}: run \`npm run setup\``);
+  const unknown = tests.filter((t) => !/^[A-Za-z0-9_-]+$/.test(t) || !existsSync(join(src, 'test', `${t}.c`)));
+  if (unknown.length) throw new InfraError(`not liburing 2.9 tests: ${unknown.join(', ')} (see ${join(src, 'test')})`);
   const missing = tests.filter((t) => !existsSync(join(out, `${t}.t`)));
   if (missing.length) {
     const r = await execa('make', ['-C', join(src, 'test'), '-j2', 'LDFLAGS=-static', ...missing.map((t) => `${t}.t`)], { reject: false, all: true });

@@ -20,6 +20,7 @@ const USAGE = `uringspec gate [--recipe R] [--baseline R] [options]
   --out DIR           report directory (default out/gate)
   --shard i/n         run every n-th scenario starting at i (CI matrix); merge with 'uringspec report merge'
   --no-peer           skip liburing's test suite
+  --peer-tests A,B    which liburing tests (default: the ones that exercise send zc, provided buffers and bundles)
   --accel auto|kvm|tcg
   --keep              keep the work directory (initramfs, console logs) under --out/work
   --quiet             no progress output
@@ -39,6 +40,7 @@ const command: Command = {
         out: { type: 'string', default: 'out/gate' },
         shard: { type: 'string' },
         'no-peer': { type: 'boolean', default: false },
+        'peer-tests': { type: 'string' },
         accel: { type: 'string', default: 'auto' },
         keep: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -73,6 +75,7 @@ const command: Command = {
         ...(shard ? { shard } : {}),
         // Sharded CI jobs run the peer suite once, in shard 1.
         peer: !values['no-peer'] && (!shard || shard.index === 1),
+        ...(values['peer-tests'] ? { peerTests: values['peer-tests'].split(',').map((t) => t.trim()).filter(Boolean) } : {}),
         keep: values.keep!,
         accel: values.accel as 'auto' | 'kvm' | 'tcg',
         progress: progressPrinter(values.quiet!),
