@@ -16,7 +16,8 @@ export class TerminalReporter implements Reporter {
       for (const r of k.results) {
         if (r.status === 'pass' && !this.opts.verbose) continue;
         out.push(`  ${r.status.toUpperCase().padEnd(9)} ${r.id}  ${r.file}:${r.line}`);
-        if (r.status !== 'pass') out.push(`            ${r.summary}`);
+        // The diffs say it better than a summary that repeats the first of them.
+        if (r.status !== 'pass' && (!r.diffs.length || r.status !== 'fail')) out.push(`            ${r.summary}`);
         for (const d of r.diffs.slice(0, this.opts.maxDiffs ?? 3)) out.push(`            - ${describeDiff(d)}`);
         if (r.diffs.length > (this.opts.maxDiffs ?? 3)) out.push(`            (${r.diffs.length - (this.opts.maxDiffs ?? 3)} more)`);
         for (const d of r.pinConflicts) out.push(`            ! pin disagrees with the model: ${describeDiff(d)}`);
