@@ -79,6 +79,14 @@ export function scenarioSize(sc: Scenario): number {
   return sc.steps.length + nreg + sc.buffer_rings.reduce((a, r) => a + 1 + r.buffers.length, 0) + sc.provided_buffers.length;
 }
 
+/** Bytes a scenario allocates and asks to send: the other half of "smaller". */
+export function scenarioBytes(sc: Scenario): number {
+  const regs = sc.registered_buffers;
+  const reg = !regs ? 0 : Array.isArray(regs) ? regs.reduce((a, r) => a + r.size, 0) : regs.count * regs.size;
+  const ring = sc.buffer_rings.reduce((a, r) => a + r.buffers.reduce((b, e) => b + ('regbuf' in e ? e.regbuf.len : 'plain' in e ? e.plain.size : e.raw.len), 0), 0);
+  return reg + ring;
+}
+
 export interface MinimizeResult {
   scenario: Scenario;
   changes: string[];

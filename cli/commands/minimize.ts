@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateProgram } from '../../generator/program.ts';
 import { batchRunner } from '../../harness/batch.ts';
-import { minimize, scenarioSize } from '../../harness/minimize.ts';
+import { minimize, scenarioBytes, scenarioSize } from '../../harness/minimize.ts';
 import { failureSignature } from '../../harness/signature.ts';
 import { inMemorySpec, specText } from '../../specs/memory.ts';
 import { formatSpecError, loadSpecs } from '../../specs/load.ts';
@@ -67,7 +67,7 @@ const command: Command = {
     writeFileSync(cFile, generateProgram([{ spec: inMemorySpec([min], specFile), index: 0 }], { inlineRuntime: true }).c);
     process.stdout.write(
       [
-        `minimized ${original.id}: size ${scenarioSize(original)} -> ${scenarioSize(min)} in ${result.rounds} round(s), ${runs} run(s), ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `minimized ${original.id}: ${scenarioSize(original)} -> ${scenarioSize(min)} elements, ${scenarioBytes(original)} -> ${scenarioBytes(min)} buffer bytes, in ${result.rounds} round(s), ${runs} run(s), ${((performance.now() - t0) / 1000).toFixed(1)} s`,
         ...result.changes.map((c) => `  - ${c}`),
         `wrote ${specFile} and ${cFile}`,
       ].join('\n') + '\n',
