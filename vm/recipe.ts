@@ -8,6 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { InfraError } from '../harness/target.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const RECIPES_DIR = join(REPO_ROOT, 'vm', 'kernels');
@@ -48,7 +49,7 @@ export const RecipeSchema = z
 export type Recipe = z.infer<typeof RecipeSchema> & { file: string };
 export type PatchEntry = z.infer<typeof PatchEntrySchema>;
 
-export class RecipeError extends Error {
+export class RecipeError extends InfraError {
   constructor(message: string) {
     super(message);
     this.name = 'RecipeError';

@@ -1,11 +1,9 @@
 // `uringspec kernel build|list`: build (or find in the cache) the kernels the
 // QEMU target boots, from the recipes in vm/kernels/.
 import { parseArgs } from 'node:util';
-import { InfraError } from '../../harness/target.ts';
 import { buildKernel, planKernel } from '../../vm/build.ts';
-import { findRecipe, listRecipes, RecipeError, loadRecipe, RECIPES_DIR } from '../../vm/recipe.ts';
-import { SeriesError } from '../../vm/series/schema.ts';
-import { EXIT_INFRA, UsageError, type Command } from '../command.ts';
+import { findRecipe, listRecipes, loadRecipe, RECIPES_DIR } from '../../vm/recipe.ts';
+import { UsageError, type Command } from '../command.ts';
 
 const USAGE = `uringspec kernel build <recipe|recipe.yaml> [--kasan] [--quiet] [--json]
 uringspec kernel list [--json]
@@ -41,34 +39,22 @@ const command: Command = {
   summary: 'build or list the kernels QEMU runs (recipes in vm/kernels/)',
   usage: USAGE,
   async run(argv) {
-    try {
-      const { values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { kasan: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
-      });
-      const [sub, arg, ...extra] = positionals;
-      if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
-      if (sub === 'list') return await list(values.json!);
-      if (sub !== 'build') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: build or list');
-      if (!arg) throw new UsageError(`kernel build needs a recipe (${(await listRecipes()).join(', ')}) or a recipe file`);
-      const recipe = await findRecipe(arg);
-      if (!recipe) throw new UsageError(`no recipe "${arg}" (known: ${(await listRecipes()).join(', ')}; or give a path to a .yaml recipe)`);
-      const k = await buildKernel(recipe, { quiet: values.quiet!, ...(values.kasan ? { variant: 'kasan' } : {}) });
-      if (values.json) process.stdout.write(JSON.stringify(k, null, 2) + '\n');
-      else process.stdout.write(`${k.bzImage}\n${k.name}: ${k.cacheHit ? 'cache hit' : 'built'} in ${k.seconds.toFixed(1)} s (key ${k.key})\n`);
-      return 0;
-    } catch (err) {
-      if (err instanceof InfraError || err instanceof RecipeError || err instanceof SeriesError) {
-        process.stderr.write(`uringspec kernel: ${err.message}\n`);
-        return EXIT_INFRA;
-      }
-      if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`uringspec kernel: ${(err as Error).message}\n\n${USAGE}\n`);
-        return EXIT_INFRA;
-      }
-      throw err;
-    }
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { kasan: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    });
+    const [sub, arg, ...extra] = positionals;
+    if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
+    if (sub === 'list') return await list(values.json!);
+    if (sub !== 'build') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: build or list');
+    if (!arg) throw new UsageError(`kernel build needs a recipe (${(await listRecipes()).join(', ')}) or a recipe file`);
+    const recipe = await findRecipe(arg);
+    if (!recipe) throw new UsageError(`no recipe "${arg}" (known: ${(await listRecipes()).join(', ')}; or give a path to a .yaml recipe)`);
+    const k = await buildKernel(recipe, { quiet: values.quiet!, ...(values.kasan ? { variant: 'kasan' } : {}) });
+    if (values.json) process.stdout.write(JSON.stringify(k, null, 2) + '\n');
+    else process.stdout.write(`${k.bzImage}\n${k.name}: ${k.cacheHit ? 'cache hit' : 'built'} in ${k.seconds.toFixed(1)} s (key ${k.key})\n`);
+    return 0;
   },
 };
 

@@ -3,8 +3,7 @@
 import { parseArgs } from 'node:util';
 import { writeFormatPatches } from '../../vm/series/format-patch.ts';
 import { readSeries, type Series } from '../../vm/series/read-series.ts';
-import { SeriesError } from '../../vm/series/schema.ts';
-import { EXIT_INFRA, UsageError, type Command } from '../command.ts';
+import { UsageError, type Command } from '../command.ts';
 
 const USAGE = `uringspec series show <input> [--json] [--series-version N]
 uringspec series export <input> --out DIR [--series-version N]
@@ -47,37 +46,25 @@ const command: Command = {
   summary: 'list or export the patches of a series (mbox, thread page, format-patch dir)',
   usage: USAGE,
   async run(argv) {
-    try {
-      const { values, positionals } = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: { json: { type: 'boolean', default: false }, out: { type: 'string' }, 'series-version': { type: 'string' } },
-      });
-      const [sub, input, ...extra] = positionals;
-      if (sub !== 'show' && sub !== 'export') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: show or export');
-      if (!input) throw new UsageError(`series ${sub} needs an input (mbox, thread page or directory)`);
-      if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
-      const v = values['series-version'];
-      if (v !== undefined && !/^[1-9]\d*$/.test(v)) throw new UsageError('--series-version takes a positive number');
-      const series = await readSeries(input, v ? { version: Number(v) } : {});
-      if (sub === 'show') {
-        process.stdout.write((values.json ? JSON.stringify(series, null, 2) : table(series)) + '\n');
-        return 0;
-      }
-      if (!values.out) throw new UsageError('series export needs --out DIR');
-      for (const path of await writeFormatPatches(series.patches, values.out)) process.stdout.write(path + '\n');
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, out: { type: 'string' }, 'series-version': { type: 'string' } },
+    });
+    const [sub, input, ...extra] = positionals;
+    if (sub !== 'show' && sub !== 'export') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: show or export');
+    if (!input) throw new UsageError(`series ${sub} needs an input (mbox, thread page or directory)`);
+    if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
+    const v = values['series-version'];
+    if (v !== undefined && !/^[1-9]\d*$/.test(v)) throw new UsageError('--series-version takes a positive number');
+    const series = await readSeries(input, v ? { version: Number(v) } : {});
+    if (sub === 'show') {
+      process.stdout.write((values.json ? JSON.stringify(series, null, 2) : table(series)) + '\n');
       return 0;
-    } catch (err) {
-      if (err instanceof SeriesError) {
-        process.stderr.write(`uringspec series: ${err.message}\n`);
-        return EXIT_INFRA;
-      }
-      if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        process.stderr.write(`uringspec series: ${(err as Error).message}\n\n${USAGE}\n`);
-        return EXIT_INFRA;
-      }
-      throw err;
     }
+    if (!values.out) throw new UsageError('series export needs --out DIR');
+    for (const path of await writeFormatPatches(series.patches, values.out)) process.stdout.write(path + '\n');
+    return 0;
   },
 };
 

@@ -2,6 +2,7 @@
 // the JSON printed by `uringspec series show --json` and the in-memory values
 // never drift apart.
 import { z } from 'zod';
+import { InfraError } from '../../harness/target.ts';
 
 export const AuthorSchema = z.object({
   name: z.string(),
@@ -39,7 +40,7 @@ export type Author = z.infer<typeof AuthorSchema>;
 export type Patch = z.infer<typeof PatchSchema>;
 
 /** Bad input: not a series, no patches, a numbering gap. Maps to exit code 2. */
-export class SeriesError extends Error {
+export class SeriesError extends InfraError {
   constructor(message: string) {
     super(message);
     this.name = 'SeriesError';
