@@ -22,7 +22,9 @@ async function builtImages(): Promise<Record<string, string> | string> {
     const recipe = await findRecipe(name);
     const plan = recipe ? await planKernel(recipe) : undefined;
     if (!plan?.built) return `kernel ${name} is not built (run: npx tsx vm/ensure-kernels.ts)`;
-    images[name] = join(plan.outDir, 'bzImage');
+    // what resolveKernel gives for a recipe (PVH boot); the bzImage is used below too
+    images[name] = join(plan.outDir, 'vmlinux');
+    images[`${name}:bzImage`] = join(plan.outDir, 'bzImage');
   }
   return images;
 }
@@ -106,7 +108,8 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
   }, 120_000);
 
   it('the total wall-clock limit ends the run: running item timeout, the rest missing', async () => {
-    const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', totalTimeoutMs: 8_000 });
+    // also covers booting a bzImage (a user-supplied --kernel path)
+    const t = new QemuTarget({ image: images!['baseline:bzImage']!, label: 'baseline', accel: 'auto', totalTimeoutMs: 8_000 });
     const { results } = await t.run([item('smoke', 'uring-smoke'), item('hang', 'hang', 60_000), item('never', 'uring-smoke')], progs.files);
     expect(results.map((r) => r.status)).toEqual(['exited', 'timeout', 'missing']);
   }, 120_000);

@@ -86,12 +86,16 @@ describe('kernel recipes', () => {
     const plan = await planKernel((await findRecipe('baseline'))!);
     if (plan.built && process.env.URINGSPEC_SKIP_KERNEL !== '1') {
       const byName = await resolveKernel('baseline', { quiet: true });
-      expect(byName).toMatchObject({ image: join(plan.outDir, 'bzImage'), label: 'baseline', cacheHit: true });
-      expect(await resolveKernel(byName.image)).toEqual({ image: byName.image, label: 'bzImage' });
-      expect(await resolveKernel(join(plan.outDir, 'vmlinux'))).toMatchObject({ label: 'vmlinux' });
+      // a recipe boots through PVH: its vmlinux, not its bzImage
+      expect(byName).toMatchObject({ image: join(plan.outDir, 'vmlinux'), label: 'baseline', cacheHit: true });
+      expect(await resolveKernel(byName.image)).toEqual({ image: byName.image, label: 'vmlinux' });
+      const bz = join(plan.outDir, 'bzImage');
+      expect(await resolveKernel(bz)).toEqual({ image: bz, label: 'bzImage' });
     }
     await expect(resolveKernel('no-such-kernel')).rejects.toThrow(InfraError);
     await expect(resolveKernel('no-such-kernel')).rejects.toThrow(/known: baseline, sendzc-provided-rfc/);
     await expect(resolveKernel(join(SERIES, 'README.md'))).rejects.toThrow(/neither a bzImage nor an ELF vmlinux/);
+    // an ELF without the PVH note (here: the node binary) cannot be booted by QEMU
+    await expect(resolveKernel(process.execPath)).rejects.toThrow(/without a PVH entry note/);
   });
 });
