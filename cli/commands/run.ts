@@ -64,8 +64,8 @@ const command: Command = {
     const started = new Date();
     const abort = new AbortController();
     const onSignal = () => abort.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal); // on, not once: qemu-process.ts re-raises the signal when no one else listens
+    process.on('SIGTERM', onSignal);
     try {
       progress({ phase: 'compile', detail: `${refs.length} scenario(s)` });
       const compiled = await buildSuite(refs);

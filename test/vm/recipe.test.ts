@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import kernelCommand from '../../cli/commands/kernel.ts';
+import { main } from '../../cli/main.ts';
 import { buildKernel, planKernel } from '../../vm/build.ts';
 import { BuildError } from '../../vm/build-error.ts';
 import { cacheDir } from '../../vm/cache.ts';
@@ -75,7 +75,7 @@ describe('kernel recipes', () => {
     const orig = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((s: string) => (writes.push(String(s)), true)) as typeof process.stderr.write;
     try {
-      expect(await kernelCommand.run(['build', f, '--quiet'])).toBe(2);
+      expect(await main(['kernel', 'build', f, '--quiet'])).toBe(2);
     } finally {
       process.stderr.write = orig;
     }

@@ -34,12 +34,16 @@ function installHandlers(): void {
   handlersInstalled = true;
   process.on('exit', killAllQemu);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(sig, () => {
+    const onSignal = () => {
       killAllQemu();
-      // behave as if we had no handler: die by the same signal
-      process.removeAllListeners(sig);
+      // A command that listens too (gate, run) winds down itself and writes
+      // its partial report; otherwise behave as if we had no handler: die by
+      // the same signal.
+      if (process.listenerCount(sig) > 1) return;
+      process.removeListener(sig, onSignal);
       process.kill(process.pid, sig);
-    });
+    };
+    process.on(sig, onSignal);
   }
 }
 
