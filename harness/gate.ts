@@ -2,20 +2,16 @@
 // and the baseline kernel (cached), compiles the corpus once, boots each
 // kernel once to run every scenario and the peer suite, compares scenarios
 // with the model's profile for that kernel and the peer suite across kernels.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LoadedSpec } from '../specs/load.ts';
 import { modelOracle, type ProfileChoice } from './oracle.ts';
 import { buildPeerSuite, peerItems, peerResultOf, regressions, type PeerBinaries, type PeerResult } from './peer-suite.ts';
 import { exitCodeOf, type KernelRun, type RunReport } from './report.ts';
-import { HtmlReporter } from './reporters/html.ts';
-import { JsonReporter } from './reporters/json.ts';
-import { JunitReporter } from './reporters/junit.ts';
-import { KtapReporter } from './reporters/ktap.ts';
-import { TerminalReporter } from './reporters/terminal.ts';
+import { writeReportSet } from './reporters/index.ts';
 import { allScenarios, buildSuite, judgeItems, scenarioItems, scenarioOf, type ScenarioRef } from './runner.ts';
 import { shardOf, type Shard } from './shard.ts';
-import { InfraError, type ItemResult, type Progress, type TargetInfo } from './target.ts';
+import { InfraError, type ItemResult, type Progress } from './target.ts';
 
 export interface GateKernel {
   /** Recipe name or file, or an image path. */
@@ -85,7 +81,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     report.incomplete = true;
     report.incompleteReason = (err as Error).message;
     if (!(err instanceof InfraError)) throw err;
-    finish(report, started, o, []);
+    finish(report, started, o);
     throw err;
   }
   if (o.signal.aborted) {
@@ -95,7 +91,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const patched = report.kernels.find((_, i) => o.kernels[i]?.role === 'patched');
   const baseline = report.kernels.find((_, i) => o.kernels[i]?.role === 'baseline');
   if (patched?.peer && baseline?.peer) report.regressions = regressions(baseline.peer, patched.peer);
-  const files = finish(report, started, o, []);
+  const files = finish(report, started, o);
   const exit = exitCodeOf(report);
   return { report, exitCode: exit, files };
 }
@@ -112,15 +108,8 @@ function reproduceCommand(r: ScenarioRef, kernel: string): string {
 }
 
 /** Writes every report format into the output directory (also for partial runs). */
-function finish(report: RunReport, started: Date, o: GateOptions, extra: string[]): string[] {
+function finish(report: RunReport, started: Date, o: GateOptions): string[] {
   report.durationMs = Date.now() - started.getTime();
-  const files = [...extra];
-  for (const r of [new KtapReporter(), new JunitReporter(), new JsonReporter(), new HtmlReporter(), new TerminalReporter()]) {
-    const f = join(o.outDir, r.fileName);
-    writeFileSync(f, r.render(report));
-    files.push(resolve(f));
-  }
-  return files;
+  return writeReportSet(report, o.outDir);
 }
 
-export type { TargetInfo };

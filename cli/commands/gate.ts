@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runGate, type GateKernel } from '../../harness/gate.ts';
+import { profileForKernel } from '../../harness/oracle.ts';
 import { TerminalReporter } from '../../harness/reporters/terminal.ts';
 import { parseShard, type Shard } from '../../harness/shard.ts';
 import { InfraError } from '../../harness/target.ts';
@@ -59,7 +60,7 @@ const command: Command = {
       return EXIT_INFRA;
     }
     const kernels: GateKernel[] = [
-      { kernel: values.recipe!, profile: /baseline/.test(values.recipe!) ? 'baseline' : 'rfc-v1', role: 'patched' },
+      { kernel: values.recipe!, profile: profileForKernel('qemu', values.recipe), role: 'patched' },
       { kernel: values.baseline!, profile: 'baseline', role: 'baseline' },
     ];
     const abort = new AbortController();

@@ -1,12 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { mergeReports } from '../../harness/merge.ts';
 import { exitCodeOf, type RunReport } from '../../harness/report.ts';
-import { HtmlReporter } from '../../harness/reporters/html.ts';
-import { JsonReporter } from '../../harness/reporters/json.ts';
-import { JunitReporter } from '../../harness/reporters/junit.ts';
-import { KtapReporter } from '../../harness/reporters/ktap.ts';
+import { writeReportSet } from '../../harness/reporters/index.ts';
 import { TerminalReporter } from '../../harness/reporters/terminal.ts';
 import { UsageError, type Command } from '../command.ts';
 
@@ -30,8 +26,7 @@ const command: Command = {
       return r;
     });
     const merged = mergeReports(reports);
-    mkdirSync(values.out!, { recursive: true });
-    for (const r of [new KtapReporter(), new JunitReporter(), new JsonReporter(), new HtmlReporter(), new TerminalReporter()]) writeFileSync(join(values.out!, r.fileName), r.render(merged));
+    writeReportSet(merged, values.out!);
     process.stdout.write(new TerminalReporter().render(merged));
     return exitCodeOf(merged);
   },

@@ -1,23 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { modelOracle, profileForKernel, PROFILE_NAMES, type ProfileChoice } from '../../harness/oracle.ts';
 import { REPORT_FORMATS, reporterFor, type ReportFormat } from '../../harness/reporters/index.ts';
 import { TerminalReporter } from '../../harness/reporters/terminal.ts';
 import { exitCodeOf, type RunReport } from '../../harness/report.ts';
 import { allScenarios, buildSuite, runScenarios, scenarioOf, type ScenarioRef } from '../../harness/runner.ts';
-import { makeTarget } from '../../harness/targets.ts';
 import { formatSpecError, loadSpecs } from '../../specs/load.ts';
 import { EXIT_INFRA, UsageError, type Command } from '../command.ts';
 import { progressPrinter } from '../progress.ts';
+import { checkTargetOptions, openTarget, TARGET_OPTIONS, TARGET_USAGE } from '../target-options.ts';
 
 const USAGE = `uringspec run <file|dir>... [options]
   Builds every scenario into one static program, runs it, compares each
   scenario with the reference model and prints a verdict per scenario.
 
-  --target host|qemu      where to run (default host: the running kernel)
-  --kernel R|PATH         qemu: a recipe name (sendzc-provided-rfc, baseline), a recipe file, or a bzImage
-  --accel auto|kvm|tcg    qemu accelerator (default auto: KVM if a probe boots, else TCG)
-  --profile P             model profile: ${PROFILE_NAMES.join(', ')} (default: from the kernel)
+${TARGET_USAGE}
   --scenario ID           only this scenario (repeatable)
   --tag T                 only scenarios with this tag (repeatable)
   --report F              also write a ${REPORT_FORMATS.join('|')} report (to --out, default stdout)
@@ -34,10 +30,7 @@ const command: Command = {
       args: argv,
       allowPositionals: true,
       options: {
-        target: { type: 'string', default: 'host' },
-        kernel: { type: 'string' },
-        accel: { type: 'string', default: 'auto' },
-        profile: { type: 'string' },
+        ...TARGET_OPTIONS,
         scenario: { type: 'string', multiple: true },
         tag: { type: 'string', multiple: true },
         report: { type: 'string' },
@@ -46,12 +39,8 @@ const command: Command = {
       },
     });
     if (!positionals.length) throw new UsageError('name at least one spec file or directory');
-    if (values.target !== 'host' && values.target !== 'qemu') throw new UsageError(`--target must be host or qemu, not "${values.target}"`);
-    if (values.target === 'qemu' && !values.kernel) throw new UsageError('--target qemu needs --kernel <recipe|bzImage>');
-    if (values.target === 'host' && values.kernel) throw new UsageError('--kernel goes with --target qemu');
-    if (!['auto', 'kvm', 'tcg'].includes(values.accel!)) throw new UsageError('--accel must be auto, kvm or tcg');
+    const choice = checkTargetOptions(values);
     if (values.report && !REPORT_FORMATS.includes(values.report as ReportFormat)) throw new UsageError(`--report must be one of ${REPORT_FORMATS.join(', ')}`);
-    if (values.profile && !PROFILE_NAMES.includes(values.profile as ProfileChoice)) throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
 
     const { specs, errors } = loadSpecs(positionals);
     if (errors.length) {
@@ -70,10 +59,8 @@ const command: Command = {
       progress({ phase: 'compile', detail: `${refs.length} scenario(s)` });
       const compiled = await buildSuite(refs);
       progress({ phase: 'compile', detail: `${compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms`}` });
-      const { target, label } = await makeTarget({ kind: values.target, kernel: values.kernel, accel: values.accel as 'auto' | 'kvm' | 'tcg', progress });
-      const profile = (values.profile as ProfileChoice | undefined) ?? profileForKernel(values.target, values.kernel);
-      const oracle = await modelOracle(profile);
-      const kernelArgs = values.target === 'qemu' ? ` --target qemu --kernel ${values.kernel}` : '';
+      const { target, label, oracle } = await openTarget(choice, progress);
+      const kernelArgs = choice.kernel ? ` --kernel ${choice.kernel}` : '';
       const run = await runScenarios({
         refs,
         target,

@@ -2,6 +2,9 @@ import { HtmlReporter } from './html.ts';
 import { JsonReporter } from './json.ts';
 import { JunitReporter } from './junit.ts';
 import { KtapReporter } from './ktap.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { RunReport } from '../report.ts';
 import type { Reporter } from './reporter.ts';
 import { TerminalReporter } from './terminal.ts';
 
@@ -21,4 +24,14 @@ export function reporterFor(format: ReportFormat): Reporter {
     case 'html':
       return new HtmlReporter();
   }
+}
+
+/** Every machine and human format into one directory (gate output, merged shards). Returns the paths. */
+export function writeReportSet(report: RunReport, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return [new KtapReporter(), new JunitReporter(), new JsonReporter(), new HtmlReporter(), new TerminalReporter()].map((r) => {
+    const f = join(dir, r.fileName);
+    writeFileSync(f, r.render(report));
+    return resolve(f);
+  });
 }

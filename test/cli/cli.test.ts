@@ -39,7 +39,7 @@ describe('uringspec CLI', () => {
     expect((await cli('frobnicate')).exitCode).toBe(2);
     const r = await cli('run', 'test/fixtures', '--target', 'moon');
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/--target must be host or qemu/);
+    expect(r.stderr).toMatch(/--target must be host or qemu, not "moon"/);
   });
 
   it('generate --scenario: a standalone C file naming its spec', async () => {
