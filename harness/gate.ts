@@ -10,6 +10,7 @@ import { buildPeerSuite, peerItems, peerResultOf, regressions, type PeerBinaries
 import { exitCodeOf, type KernelRun, type RunReport } from './report.ts';
 import { writeReportSet } from './reporters/index.ts';
 import { allScenarios, buildSuite, judgeItems, scenarioItems, scenarioOf, type ScenarioRef } from './runner.ts';
+import type { ResolvedKernel } from '../vm/resolve-kernel.ts';
 import { shardOf, type Shard } from './shard.ts';
 import { InfraError, type ItemResult, type Progress } from './target.ts';
 
@@ -48,7 +49,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   try {
     // Build everything first: a series that does not apply fails before any boot.
     const { resolveKernel } = await import('../vm/resolve-kernel.ts');
-    const images = [];
+    const images: ResolvedKernel[] = [];
     for (const k of o.kernels) {
       o.progress({ phase: 'kernel', detail: `${k.role}: ${k.kernel}` });
       images.push(await resolveKernel(k.kernel, { progress: o.progress }));
@@ -57,26 +58,28 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     const compiled = await buildSuite(refs);
     const peer = o.peer ? await buildPeerSuite(o.peerTests) : undefined;
     const { QemuTarget } = await import('../vm/qemu-target.ts');
-    for (const [i, k] of o.kernels.entries()) {
-      if (o.signal.aborted) break;
+    // One boot per kernel, all kernels at once: TCG runs a guest on one host
+    // core, and the machine has more than one.
+    const runOne = async (k: GateKernel, i: number): Promise<KernelRun> => {
       const image = images[i]!;
       const target = new QemuTarget({ image: image.image, label: image.label, accel: o.accel, ...(workDir ? { workDir: join(workDir, image.label) } : {}) });
       const { items, files } = scenarioItems(refs, compiled, 'qemu');
       const p = peer ? peerItems(peer, true) : { items: [], files: [] };
       if (workDir) mkdirSync(join(workDir, image.label), { recursive: true });
-      o.progress({ phase: `boot ${image.label}`, detail: `${items.length} scenario(s)${peer ? ` + ${p.items.length} liburing test(s)` : ''}` });
-      const run = await target.run([...items, ...p.items], [...files, ...p.files], o.progress, o.signal);
+      const progress: Progress = (e) => o.progress({ ...e, phase: `${image.label}: ${e.phase}` });
+      progress({ phase: 'boot', detail: `${items.length} scenario(s)${peer ? ` + ${p.items.length} liburing test(s)` : ''}` });
+      const run = await target.run([...items, ...p.items], [...files, ...p.files], progress, o.signal);
       const oracle = await modelOracle(k.profile);
       const scenarioResults = run.results.filter((r) => !r.id.startsWith('peer:'));
-      const kernelRun: KernelRun = {
+      return {
         label: image.label,
         profile: k.profile,
         target: run.info,
         results: judgeItems(refs, scenarioResults, oracle, (r) => reproduceCommand(r, image.label)),
         ...(peer ? { peer: peerOf(run.results, peer) } : {}),
       };
-      report.kernels.push(kernelRun);
-    }
+    };
+    report.kernels.push(...(await Promise.all(o.kernels.map(runOne))));
   } catch (err) {
     report.incomplete = true;
     report.incompleteReason = (err as Error).message;
