@@ -4,20 +4,16 @@
 // baseline outcome (-EOPNOTSUPP from io_init_req), which is what the host
 // profile predicts, and they must differ from the rfc-v1 prediction.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { generateProgram } from '../../generator/program.ts';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allScenarios, buildSuite } from '../../harness/runner.ts';
 import { judge } from '../../harness/compare.ts';
 import { parseEvents, type Observation } from '../../harness/events.ts';
 import { predict, hostFeaturesFromProbes, HOST_PROBES, type Prediction } from '../../model/index.ts';
 import { loadSpecs } from '../../specs/load.ts';
 import type { Scenario } from '../../specs/schema.ts';
 
-const LIBURING = join(homedir(), '.cache/uringspec/liburing-2.9');
 const CORPUS = resolve(import.meta.dirname, '../../specs/corpus');
-const canRun = process.platform === 'linux' && existsSync(join(LIBURING, 'lib/liburing.a')) && !process.env.USPEC_SKIP_HOST;
 
 /** Scenarios the model has no oracle for on this host, and why that is expected. */
 const EXPECTED_NO_ORACLE: Record<string, string> = {
@@ -27,29 +23,25 @@ const EXPECTED_NO_ORACLE: Record<string, string> = {
 /** Scenarios where 6.12 (baseline) and this host legitimately differ. */
 const BASELINE_DIFFERS = ['send-bundle-cap-mid'];
 
-describe.skipIf(!canRun)('corpus on the host kernel', () => {
+describe('corpus on the host kernel', () => {
   const { specs, errors } = loadSpecs([CORPUS]);
   const scenarios: Scenario[] = specs.flatMap((s) => s.spec.scenarios);
   const observed = new Map<string, Observation>();
 
-  const runAll = () => {
-    if (observed.size) return;
-    const dir = mkdtempSync(join(tmpdir(), 'uspec-host-'));
-    const prog = generateProgram(specs.flatMap((s) => s.spec.scenarios.map((_, index) => ({ spec: s, index }))));
-    writeFileSync(join(dir, 'p.c'), prog.c);
-    execFileSync('gcc', ['-static', '-O2', '-Wall', '-Werror', `-I${resolve(import.meta.dirname, '../../c-templates')}`, `-I${join(LIBURING, 'include')}`, '-o', join(dir, 'p'), join(dir, 'p.c'), join(LIBURING, 'lib/liburing.a')]);
+  // One cached compile of the whole corpus (the suite's own flags), then every scenario natively.
+  beforeAll(async () => {
+    const { binary } = await buildSuite(allScenarios(specs));
     for (const sc of scenarios) {
       let out: string;
       try {
-        out = execFileSync(join(dir, 'p'), [sc.id], { encoding: 'utf8', timeout: 10_000 });
+        out = execFileSync(binary, [sc.id], { encoding: 'utf8', timeout: 10_000 });
       } catch (e) {
         out = String((e as { stdout?: string }).stdout ?? '');
       }
       observed.set(sc.id, parseEvents(out));
     }
-  };
+  }, 120_000);
   const host = () => {
-    runAll();
     const first = (id: string) => observed.get(id)?.cqes[0]?.res;
     const probes = Object.fromEntries(Object.values(HOST_PROBES).map((id) => [id, first(id)]));
     return hostFeaturesFromProbes(execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(), probes);
@@ -95,7 +87,6 @@ describe.skipIf(!canRun)('corpus on the host kernel', () => {
   });
 
   it('the baseline (6.12) profile differs from this host exactly where 6.12 and newer kernels differ', () => {
-    runAll();
     const differs = scenarios
       .filter((sc) => {
         const p = predict(sc, 'baseline');
