@@ -61,7 +61,7 @@ export function emitScenario(sc: Scenario, where: ScenarioSource, out: Emitter):
     emitRing(sc, out, at);
     emitSocket(sc, out, at);
     emitProvided(sc, layout, out, at);
-    sc.steps.forEach((st, i) => out.from(at('steps', i), () => emitStep(sc, layout, i, out)));
+    sc.steps.forEach((_, i) => out.from(at('steps', i), () => emitStep(sc, layout, i, out)));
     out.blank();
     out.line('uspec_finish(&u, ', cUint(sc.steps.length + 1), ', 1000);');
     emitHeads(sc, sc.steps.length + 1, out);
