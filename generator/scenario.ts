@@ -65,9 +65,15 @@ export function emitScenario(sc: Scenario, where: ScenarioSource, out: Emitter):
     out.blank();
     out.line('uspec_finish(&u, ', cUint(sc.steps.length + 1), ', 1000);');
     emitHeads(sc, sc.steps.length + 1, out);
-    out.line('uspec_end(&u);');
-    if (where.epilogue) where.epilogue(out);
-    else out.line('return 0;');
+    if (where.epilogue) {
+      // A reproducer checks the bytes itself instead of handing them to the harness.
+      out.line('uspec_end(&u);');
+      where.epilogue(out);
+    } else {
+      out.line('uspec_print_peerdata(&u);');
+      out.line('uspec_end(&u);');
+      out.line('return 0;');
+    }
   });
 }
 
