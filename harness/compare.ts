@@ -187,6 +187,11 @@ function pinMismatch(pin: CqeExpect, res: { exact: number } | { min: number; max
   if (pin.flags !== undefined && (flags & 0xffff) !== pinFlagBits(pin.flags)) out.push({ field: 'flags', expected: pin.flags.join('|') || '0', got: flagsToString(flags & 0xffff) });
   if (pin.bid !== undefined && (!(flags & CQE_F.BUFFER) || flags >>> BUFFER_SHIFT !== pin.bid)) out.push({ field: 'bid', expected: String(pin.bid), got: flags & CQE_F.BUFFER ? String(flags >>> BUFFER_SHIFT) : 'no buffer' });
   if (pin.notif !== undefined && Boolean(flags & CQE_F.NOTIF) !== pin.notif) out.push({ field: 'notif', expected: String(pin.notif), got: String(Boolean(flags & CQE_F.NOTIF)) });
+  if (pin.usage !== undefined) {
+    // IORING_NOTIF_USAGE_ZC_COPIED is bit 31 of the notification's res.
+    const copied = (('exact' in res ? res.exact : res.min) >>> 0 & 0x80000000) !== 0;
+    if (copied !== (pin.usage === 'copied')) out.push({ field: 'usage', expected: pin.usage, got: copied ? 'copied' : 'zc' });
+  }
   return out;
 }
 

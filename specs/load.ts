@@ -182,7 +182,7 @@ const KNOWN_KEYS = [
   'version', 'scenarios', 'id', 'title', 'tags', 'timeout_ms', 'ring', 'entries', 'cq_entries', 'flags', 'registered_buffers', 'size', 'placement', 'fill', 'count',
   'buffer_rings', 'bgid', 'abi', 'buffers', 'bid', 'regbuf', 'plain', 'raw', 'index', 'offset', 'len', 'addr', 'provided_buffers', 'start_bid', 'socket', 'type',
   'sndbuf', 'rcvbuf', 'nonblocking', 'steps', 'send_zc', 'send', 'wait', 'submit', 'peer_recv', 'peer_drain', 'ring_add', 'user_data', 'buf_group', 'buf_index',
-  'msg_flags', 'sqe_flags', 'source', 'expect', 'cqes', 'res', 'notif', 'ring_heads', 'peer', 'bytes', 'page_offset', 'byte', 'seq', 'text', 'min', 'max',
+  'msg_flags', 'sqe_flags', 'source', 'expect', 'cqes', 'res', 'notif', 'usage', 'ring_heads', 'peer', 'bytes', 'page_offset', 'byte', 'seq', 'text', 'min', 'max',
 ];
 
 function suggest(k: string): string {

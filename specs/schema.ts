@@ -102,6 +102,7 @@ export const CqeExpect = z.strictObject({
   flags: z.array(CqeFlag).optional().describe('exactly these flags (besides the buffer id bits)'),
   bid: u(U16).optional(),
   notif: z.boolean().optional().describe('shorthand: this CQE is the zero-copy notification'),
+  usage: z.enum(['copied', 'zc']).optional().describe('REPORT_USAGE notification: IORING_NOTIF_USAGE_ZC_COPIED set (copied) or not (zc)'),
 });
 export const OpExpect = z.strictObject({ cqes: z.array(CqeExpect).min(1).max(16) });
 
