@@ -8,15 +8,16 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { generateProgram } from '../generator/program.ts';
-import { CFLAGS } from '../harness/compile.ts';
-import { buildPeerSuite, peerItems } from '../harness/peer-suite.ts';
-import { allScenarios, buildSuite, scenarioItems } from '../harness/runner.ts';
-import { RUNTIME_HEADER } from '../generator/runtime.ts';
-import { liburingDir } from '../harness/toolchain.ts';
-import { loadSpecs } from '../specs/load.ts';
-import { resolveKernel } from '../vm/resolve-kernel.ts';
-import { QemuTarget } from '../vm/qemu-target.ts';
+import { generateProgram } from '../src/generator/program.ts';
+import { CFLAGS } from '../src/exec/compile.ts';
+import { buildPeerSuite, peerItems } from '../src/exec/peer-suite.ts';
+import { allScenarios } from '../src/specs/load.ts';
+import { buildSuite, scenarioItems } from '../src/exec/suite.ts';
+import { RUNTIME_DIR } from '../src/generator/runtime.ts';
+import { cc, findLiburing } from '../src/core/cc.ts';
+import { loadSpecs } from '../src/specs/load.ts';
+import { resolveKernel } from '../src/kernel/resolve-kernel.ts';
+import { QemuTarget } from '../src/vm/qemu-target.ts';
 
 const args = new Set(process.argv.slice(2));
 const rows: { what: string; value: string; target: string; ok?: boolean }[] = [];
@@ -32,7 +33,7 @@ async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [v, performance.now() - t0];
 }
 
-const { specs } = loadSpecs(['specs']);
+const { specs } = loadSpecs(['corpus']);
 const refs = allScenarios(specs);
 
 // 1. One compiler run for the whole corpus (uncached).
@@ -40,8 +41,8 @@ const refs = allScenarios(specs);
   const prog = generateProgram(refs);
   const dir = mkdtempSync(join(tmpdir(), 'uspec-bench-'));
   writeFileSync(join(dir, 'suite.c'), prog.c);
-  const lr = liburingDir();
-  const [, ms] = await time(() => execa('gcc', [...CFLAGS, '-I', join(RUNTIME_HEADER, '..'), '-I', join(lr, 'include'), '-o', join(dir, 'suite'), join(dir, 'suite.c'), join(lr, 'lib', 'liburing.a')]));
+  const lr = await findLiburing();
+  const [, ms] = await time(() => cc({ sources: [join(dir, 'suite.c')], out: join(dir, 'suite'), flags: CFLAGS, includes: [RUNTIME_DIR, lr.include], libs: [lr.archive] }));
   row(`compile ${refs.length} scenarios, one gcc run`, ms, '< 3 s', 3000);
 }
 

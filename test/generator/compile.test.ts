@@ -5,14 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { generateProgram } from '../../generator/program.ts';
-import { CFLAGS } from '../../harness/compile.ts';
-import { allScenarios, buildSuite, scenarioOf } from '../../harness/runner.ts';
-import { liburingDir } from '../../harness/toolchain.ts';
-import { loadSpecs } from '../../specs/load.ts';
+import { generateProgram } from '../../src/generator/program.ts';
+import { CFLAGS } from '../../src/exec/compile.ts';
+import { allScenarios, scenarioOf } from '../../src/specs/load.ts';
+import { buildSuite } from '../../src/exec/suite.ts';
+import { cc, findLiburing } from '../../src/core/cc.ts';
+import { loadSpecs } from '../../src/specs/load.ts';
 
 describe('generated C', () => {
-  const { specs, errors } = loadSpecs(['specs', 'test/fixtures']);
+  const { specs, errors } = loadSpecs(['corpus', 'test/fixtures']);
 
   it('the corpus and fixtures load', () => expect(errors).toEqual([]));
 
@@ -26,15 +27,15 @@ describe('generated C', () => {
 
   it('each fixture scenario compiles standalone (runtime inlined)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'uspec-c-'));
-    const lr = liburingDir();
+    const lr = await findLiburing();
     for (const ref of allScenarios(specs).filter((r) => r.spec.file.includes('fixtures'))) {
       const prog = generateProgram([ref], { inlineRuntime: true });
       expect(prog.c).not.toContain('#include "uspec.h"');
       const file = join(dir, `${scenarioOf(ref).id}.c`);
       writeFileSync(file, prog.c);
-      const r = await execa('gcc', ['-Wall', '-Wextra', '-Werror', '-O2', '-I', join(lr, 'include'), '-c', '-o', `${file}.o`, file], { reject: false, all: true });
-      expect(r.all, scenarioOf(ref).id).toBe('');
-      expect(r.exitCode).toBe(0);
+      const r = await cc({ sources: [file], out: `${file}.o`, flags: ['-Wall', '-Wextra', '-Werror', '-O2', '-c'], includes: [lr.include] });
+      expect(r.output, scenarioOf(ref).id).toBe('');
+      expect(r.ok).toBe(true);
     }
   }, 60_000);
 
@@ -49,7 +50,7 @@ describe('generated C', () => {
 
 describe('a compiler error in generated C', () => {
   it('is reported with the C line and the spec line it came from', async () => {
-    const { compileProgram, GeneratedCodeError } = await import('../../harness/compile.ts');
+    const { compileProgram, GeneratedCodeError } = await import('../../src/exec/compile.ts');
     const { specs } = loadSpecs(['test/fixtures/basic.yaml']);
     const prog = generateProgram(allScenarios(specs));
     const lines = prog.c.split('\n');

@@ -2,9 +2,9 @@
 // generated with them must have the same token structure (outside string
 // literals and comments) as with harmless strings.
 import { describe, expect, it } from 'vitest';
-import { generateProgram } from '../../generator/program.ts';
-import { cComment, cString } from '../../generator/c-literal.ts';
-import { loadSpecText } from '../../specs/load.ts';
+import { generateProgram } from '../../src/generator/program.ts';
+import { cComment, cString } from '../../src/generator/c-literal.ts';
+import { loadSpecText } from '../../src/specs/load.ts';
 
 const HOSTILE = [
   '"; system("rm -rf /"); "',
@@ -62,7 +62,7 @@ describe('no spec value reaches C unescaped', () => {
   });
 
   it('rejects ids that could not be identifiers', async () => {
-    const { cIdent } = await import('../../generator/c-literal.ts');
+    const { cIdent } = await import('../../src/generator/c-literal.ts');
     expect(() => cIdent('s_', 'a;b')).toThrow();
     expect(cIdent('s_', 'a-b_c')).toBe('s_a_b_c');
   });

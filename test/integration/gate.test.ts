@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../harness/report.ts';
+import type { RunReport } from '../../src/report/report.ts';
 import { builtKernels } from './kernels.ts';
 
 const kernels = await builtKernels();
@@ -58,17 +58,17 @@ describe.skipIf(!kernels)('uringspec gate', () => {
   it('a series with one edited hunk: exit 2 naming the patch and the hunk, nothing booted', async () => {
     const dir = tmp();
     const mbox = join(dir, 'rfc-broken.mbox');
-    const text = readFileSync('../shared/series/04-provided-registered-buffers-rfc.mbox', 'utf8');
+    const text = readFileSync('series/04-provided-registered-buffers-rfc.mbox', 'utf8');
     // Patch 1/7's only context line that mentions nr_avail, edited so the hunk cannot apply.
     const broken = text.replace('\t\tnr_iovs = nr_avail;\n+\t\targ->mode |= KBUF_MODE_FREE;', '\t\tnr_iovs = nr_avail_EDITED;\n+\t\targ->mode |= KBUF_MODE_FREE;');
     expect(broken).not.toBe(text);
     writeFileSync(mbox, broken);
-    const recipe = readFileSync('vm/kernels/sendzc-provided-rfc.yaml', 'utf8')
+    const recipe = readFileSync('kernels/sendzc-provided-rfc.yaml', 'utf8')
       .replace(/^name: .*$/m, 'name: rfc-broken')
-      .replace(/\.\.\/shared\/series\/0([123])/g, `${resolve('../shared/series')}/0$1`)
-      .replace('vm/patches/', `${resolve('vm/patches')}/`)
-      .replace('vm/kconfig/', `${resolve('vm/kconfig')}/`)
-      .replace(/path: \.\.\/shared\/series\/04-provided-registered-buffers-rfc\.mbox|path: .*04-provided-registered-buffers-rfc\.mbox/, `path: ${mbox}`);
+      .replace(/\.\.\/series\/0([123])/g, `${resolve('series')}/0$1`)
+      .replace('patches/', `${resolve('kernels/patches')}/`)
+      .replace(/kconfig\//g, `${resolve('kernels/kconfig')}/`)
+      .replace(/path: \.\.\/series\/04-provided-registered-buffers-rfc\.mbox/, `path: ${mbox}`);
     const recipeFile = join(dir, 'rfc-broken.yaml');
     writeFileSync(recipeFile, recipe);
     const before = await qemuPids();

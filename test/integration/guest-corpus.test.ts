@@ -2,23 +2,25 @@
 // RFC kernel and on the baseline, every scenario judged by the model profile
 // of its kernel. The lists below are the findings: a change in them is a
 // change in the kernel under test or in the model, and must be looked at.
-import { execa } from 'execa';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { generateRepro } from '../../generator/repro.ts';
-import { CQE_F } from '../../harness/cqe-flags.ts';
-import { modelOracle } from '../../harness/oracle.ts';
-import type { KernelRun } from '../../harness/report.ts';
-import { allScenarios, buildSuite, runScenarios, scenarioOf } from '../../harness/runner.ts';
-import { liburingDir } from '../../harness/toolchain.ts';
-import { loadSpecs } from '../../specs/load.ts';
-import { QemuTarget } from '../../vm/qemu-target.ts';
+import { generateRepro } from '../../src/generator/repro.ts';
+import { CQE_F } from '../../src/model/cqe-flags.ts';
+import { modelOracle } from '../../src/judge/oracle.ts';
+import type { KernelRun } from '../../src/report/report.ts';
+import { allScenarios, scenarioOf } from '../../src/specs/load.ts';
+import { buildSuite } from '../../src/exec/suite.ts';
+import { runScenarios } from '../../src/workflows/run.ts';
+import { cc, findLiburing } from '../../src/core/cc.ts';
+import { REPRO_CFLAGS } from '../../src/workflows/repro.ts';
+import { loadSpecs } from '../../src/specs/load.ts';
+import { QemuTarget } from '../../src/vm/qemu-target.ts';
 import { builtKernels } from './kernels.ts';
 
 const kernels = await builtKernels();
-const { specs } = loadSpecs(['specs']);
+const { specs } = loadSpecs(['corpus']);
 const refs = allScenarios(specs);
 
 /** RFC disagreements, each a kernel bug in the RFC as posted (see the closing notes). */
@@ -138,8 +140,8 @@ describe.skipIf(!kernels)('reproducer in the guest', () => {
     const dir = mkdtempSync(join(tmpdir(), 'uspec-repro-'));
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'repro.c'), c);
-    const lr = liburingDir();
-    await execa('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-static', '-I', join(lr, 'include'), '-o', join(dir, 'repro'), join(dir, 'repro.c'), join(lr, 'lib', 'liburing.a')]);
+    const lr = await findLiburing();
+    expect((await cc({ sources: [join(dir, 'repro.c')], out: join(dir, 'repro'), flags: REPRO_CFLAGS, includes: [lr.include], libs: [lr.archive] })).ok).toBe(true);
     const file = { hostPath: join(dir, 'repro'), guestPath: '/uspec/repro', mode: 0o755 };
     const runOn = async (k: 'sendzc-provided-rfc' | 'baseline') => (await new QemuTarget({ image: kernels![k], label: k, accel: 'auto' }).run([{ id: 'repro', argv: ['/uspec/repro'], timeoutMs: 10_000 }], [file])).results[0]!;
     const rfc = await runOn('sendzc-provided-rfc');

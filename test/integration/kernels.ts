@@ -1,9 +1,9 @@
 // The recipe kernels for integration tests. .ci/run builds them first
-// (npx tsx vm/ensure-kernels.ts); under CI a missing kernel is an error, never
+// (npx uringspec kernel build --all); under CI a missing kernel is an error, never
 // a skip. Locally the tests skip with the reason (or URINGSPEC_SKIP_KERNEL=1).
 import { join } from 'node:path';
-import { planKernel } from '../../vm/build.ts';
-import { findRecipe } from '../../vm/recipe.ts';
+import { planKernel } from '../../src/kernel/build.ts';
+import { findRecipe } from '../../src/kernel/recipe.ts';
 
 export const RECIPES = ['sendzc-provided-rfc', 'baseline'] as const;
 export type RecipeName = (typeof RECIPES)[number];
@@ -18,7 +18,7 @@ export async function builtKernels(): Promise<Record<RecipeName, string> | undef
     const recipe = await findRecipe(name);
     const plan = recipe ? await planKernel(recipe) : undefined;
     if (!plan?.built) {
-      const why = `kernel ${name} is not built (run: npx tsx vm/ensure-kernels.ts)`;
+      const why = `kernel ${name} is not built (run: npx uringspec kernel build --all)`;
       if (process.env.CI) throw new Error(why);
       console.warn(`[integration] skipping: ${why}`);
       return undefined;

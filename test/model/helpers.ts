@@ -1,8 +1,8 @@
 // Builds scenarios from compact literals (through the zod schema, so defaults
 // are filled exactly as the loader fills them) and summarises predictions.
-import { Scenario } from '../../specs/schema.ts';
-import type { Prediction, NoOracle } from '../../model/index.ts';
-import type { Observation, ObservedCqe } from '../../harness/events.ts';
+import { Scenario } from '../../src/specs/schema.ts';
+import type { Prediction, NoOracle } from '../../src/model/index.ts';
+import type { Observation, ObservedCqe } from '../../src/exec/events.ts';
 
 export function scenario(partial: Record<string, unknown>): Scenario {
   return Scenario.parse({ id: 't', title: 't', ...partial });

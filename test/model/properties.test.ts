@@ -2,9 +2,9 @@
 // scenarios built from the schema's own vocabulary.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { predict, CQE_F, PROFILE_NAMES, type Prediction, type ProfileName } from '../../model/index.ts';
-import { BufferBytes, expectedPeer } from '../../model/bytes.ts';
-import { layoutOf } from '../../specs/layout.ts';
+import { predict, CQE_F, PROFILE_NAMES, type Prediction, type ProfileName } from '../../src/model/index.ts';
+import { BufferBytes, expectedPeer } from '../../src/model/bytes.ts';
+import { layoutOf } from '../../src/specs/layout.ts';
 import { scenario } from './helpers.ts';
 
 const profiles = PROFILE_NAMES.filter((p): p is Exclude<ProfileName, 'host'> => p !== 'host');

@@ -2,7 +2,7 @@
 // message or patch it comes from. Every row runs against the profiles it
 // concerns; the rows also pin down what the base kernel (baseline) does.
 import { describe, expect, it } from 'vitest';
-import { predict, CQE_F, NOTIF_ZC_COPIED, type ProfileName } from '../../model/index.ts';
+import { predict, CQE_F, NOTIF_ZC_COPIED, type ProfileName } from '../../src/model/index.ts';
 import { asPrediction, cqesOf, finalHead, scenario } from './helpers.ts';
 
 const F = CQE_F;
@@ -109,7 +109,7 @@ describe('base send and setup rules', () => {
     expect(cqesOf(p)).toEqual({ '1': [[-105, 0]], '2': [[-125, 0]] });
   });
   it('rules cite a source for every id the model uses', async () => {
-    const { RULES } = await import('../../model/rules.ts');
+    const { RULES } = await import('../../src/model/rules.ts');
     for (const [id, r] of Object.entries(RULES)) expect(r.source.length, id).toBeGreaterThan(10);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { jsonSchema } from '../../specs/json-schema.ts';
+import { jsonSchema } from '../../src/specs/json-schema.ts';
 
 describe('JSON Schema for editors', () => {
   it('the committed schema/uringspec.schema.json matches the zod schema (run `npx uringspec schema --out schema/uringspec.schema.json`)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSpecError, loadSpecText, loadSpecs } from '../../specs/load.ts';
+import { formatSpecError, loadSpecText, loadSpecs } from '../../src/specs/load.ts';
 import { BASE, MALFORMED } from './malformed.cases.ts';
 
 describe('spec schema', () => {

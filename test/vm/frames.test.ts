@@ -1,9 +1,9 @@
 // The guest->host channel: escaping makes forged markers harmless, the crc
 // check catches corruption, partial lines wait for the rest.
 import { describe, expect, it } from 'vitest';
-import { crcOf, FrameStream, parseRecord, unescapeBytes } from '../../vm/qemu/frame-parser.ts';
+import { crcOf, FrameStream, parseRecord, unescapeBytes } from '../../src/vm/frame-parser.ts';
 
-// mirror of escape() in vm/guest/init.c
+// mirror of escape() in src/vm/guest/init.c
 function escape(b: Buffer): string {
   let s = '';
   for (const c of b) s += c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TargetFile } from '../../harness/target.ts';
-import { cacheDir } from '../../vm/cache.ts';
+import type { TargetFile } from '../../src/core/target.ts';
+import { cacheDir } from '../../src/core/cache.ts';
 
 const PROGS = join(import.meta.dirname, 'progs');
 

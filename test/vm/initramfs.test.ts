@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifestText, writeInitramfs } from '../../vm/initramfs.ts';
-import { InfraError } from '../../harness/target.ts';
+import { manifestText, writeInitramfs } from '../../src/vm/initramfs.ts';
+import { InfraError } from '../../src/core/errors.ts';
 
 const hasCpio = (() => {
   try {

@@ -1,16 +1,17 @@
 // End to end on the real kernels: build static programs, pack them, boot the
 // recipe kernels under QEMU, run items, crash the guest, resume, abort.
 // Skips (with the reason) when the kernels are not built yet, or with
-// URINGSPEC_SKIP_KERNEL=1. Build them with: npx tsx vm/ensure-kernels.ts
+// URINGSPEC_SKIP_KERNEL=1. Build them with: npx uringspec kernel build --all
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InfraError, type RunItem } from '../../harness/target.ts';
-import { planKernel } from '../../vm/build.ts';
-import { QemuTarget } from '../../vm/qemu-target.ts';
-import { findRecipe } from '../../vm/recipe.ts';
+import { type RunItem } from '../../src/core/target.ts';
+import { InfraError } from '../../src/core/errors.ts';
+import { planKernel } from '../../src/kernel/build.ts';
+import { QemuTarget } from '../../src/vm/qemu-target.ts';
+import { findRecipe } from '../../src/kernel/recipe.ts';
 import { buildGuestProgs, qemuPidsWith } from './guest-progs.ts';
 
 const KERNELS = ['baseline', 'sendzc-provided-rfc'] as const;
@@ -21,7 +22,7 @@ async function builtImages(): Promise<Record<string, string> | string> {
   for (const name of KERNELS) {
     const recipe = await findRecipe(name);
     const plan = recipe ? await planKernel(recipe) : undefined;
-    if (!plan?.built) return `kernel ${name} is not built (run: npx tsx vm/ensure-kernels.ts)`;
+    if (!plan?.built) return `kernel ${name} is not built (run: npx uringspec kernel build --all)`;
     // what resolveKernel gives for a recipe (PVH boot); the bzImage is used below too
     images[name] = join(plan.outDir, 'vmlinux');
     images[`${name}:bzImage`] = join(plan.outDir, 'bzImage');
@@ -30,7 +31,7 @@ async function builtImages(): Promise<Record<string, string> | string> {
 }
 
 const found = await builtImages();
-// the KASAN variant is optional (npx tsx vm/ensure-kernels.ts --kasan)
+// the KASAN variant is optional (npx uringspec kernel build --all --kasan)
 const kasanPlan = await planKernel((await findRecipe('sendzc-provided-rfc'))!, 'kasan');
 const kasanImage = kasanPlan.built && process.env.URINGSPEC_SKIP_KERNEL !== '1' ? join(kasanPlan.outDir, 'bzImage') : undefined;
 const images = typeof found === 'string' ? undefined : found;

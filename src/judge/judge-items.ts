@@ -1,0 +1,68 @@
+// Turns what a target returned for each scenario into a judged result: an
+// infrastructure outcome (crash, timeout, program error) as such, otherwise
+// the oracle's comparison of the observation with the model.
+import type { ItemResult } from '../core/target.ts';
+import { parseEvents, type Observation } from '../exec/events.ts';
+import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
+import type { Scenario } from '../specs/schema.ts';
+import type { Oracle } from './oracle.ts';
+import { cqesForReport, type ScenarioResult } from './result.ts';
+import type { Verdict } from './verdict.ts';
+
+/** Turns target results into judged scenario results, in spec order. */
+export function judgeItems(refs: ScenarioRef[], results: ItemResult[], oracle: Oracle, reproduce: (ref: ScenarioRef) => string): ScenarioResult[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  return refs.map((ref) => resultOf(ref, byId.get(scenarioOf(ref).id), oracle, reproduce));
+}
+
+function resultOf(ref: ScenarioRef, item: ItemResult | undefined, oracle: Oracle, reproduce: (ref: ScenarioRef) => string): ScenarioResult {
+  const sc = scenarioOf(ref);
+  const base = {
+    id: sc.id,
+    title: sc.title,
+    file: ref.spec.file,
+    line: ref.spec.lineOf(['scenarios', ref.index]),
+    tags: sc.tags,
+    reproduce: reproduce(ref),
+  };
+  if (!item) return { ...base, status: 'error', summary: 'the target returned no result for this scenario', diffs: [], pinConflicts: [], durationMs: 0, cqes: [], kernelSplats: [] };
+  const obs = parseEvents(item.stdout);
+  const common = { durationMs: item.durationMs, cqes: cqesForReport(obs.cqes), kernelSplats: item.kernelSplats, ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}) };
+  const verdict = verdictOf(sc, item, obs, oracle);
+  return { ...base, ...common, status: verdict.status, summary: verdict.summary, diffs: verdict.diffs, pinConflicts: verdict.pinConflicts ?? [], ...(verdict.expected ? { expected: verdict.expected } : {}) };
+}
+
+function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Oracle): Verdict {
+  switch (item.status) {
+    case 'crashed':
+      return { status: 'crash', summary: `the kernel crashed while this scenario ran: ${crashHeadline(item)}`, diffs: splatDiffs(item) };
+    case 'timeout':
+      return { status: 'timeout', summary: `no result within ${sc.timeout_ms} ms`, diffs: splatDiffs(item) };
+    case 'missing':
+      return { status: 'error', summary: 'never ran (the run was interrupted)', diffs: [] };
+    case 'signaled':
+      return { status: 'crash', summary: `the scenario program died with signal ${item.signal ?? '?'}`, diffs: splatDiffs(item) };
+    case 'exited':
+      break;
+  }
+  if (item.exitCode !== 0 || obs.fatal || !obs.complete)
+    return { status: 'error', summary: obs.fatal ?? `the scenario program exited with ${item.exitCode}${obs.complete ? '' : ' before its end line'}`, diffs: [] };
+  const v = oracle.judge(sc, obs);
+  if (item.kernelSplats.length) {
+    // A kernel warning while the scenario ran is a failure even if the CQEs looked right.
+    return { ...v, status: v.status === 'pass' || v.status === 'no-oracle' ? 'fail' : v.status, summary: `kernel log: ${item.kernelSplats[0]}`, diffs: [...splatDiffs(item), ...v.diffs] };
+  }
+  return v;
+}
+
+/** The line that names the crash ("BUG: unable to handle page fault ...") and the io_uring frame it happened under. */
+function crashHeadline(item: ItemResult): string {
+  const lines = [...item.kernelSplats, ...(item.consoleTail ?? '').split('\n')];
+  const head = lines.find((l) => /BUG:|general protection fault|KASAN:|Oops:|kernel BUG/.test(l)) ?? lines.find((l) => /Kernel panic/.test(l)) ?? 'no panic message captured';
+  const frame = (item.consoleTail ?? '').split('\n').find((l) => /\bio_\w+\+0x/.test(l))?.trim().replace(/^\? /, '');
+  return `${head.replace(/^\[[^\]]*\]\s*/, '').trim()}${frame ? ` (in ${frame})` : ''}`;
+}
+
+function splatDiffs(item: ItemResult) {
+  return item.kernelSplats.slice(0, 3).map((l) => ({ where: 'kernel log', field: 'splat', expected: 'none', got: l }));
+}

@@ -1,0 +1,29 @@
+// What the judge concludes about one scenario on one kernel, with everything
+// a report shows about it. Reporters render lists of these.
+import type { ObservedCqe } from '../exec/events.ts';
+import type { Diff, ExpectedCqe, VerdictStatus } from './verdict.ts';
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  file: string;
+  line: number;
+  tags: string[];
+  status: VerdictStatus;
+  summary: string;
+  diffs: Diff[];
+  pinConflicts: Diff[];
+  durationMs: number;
+  /** Every CQE observed, in order (user_data as a decimal string: JSON has no u64). */
+  cqes: { step: number; userData: string; res: number; flags: number }[];
+  /** The model's CQE timeline, when there is a prediction. */
+  expected?: ExpectedCqe[];
+  kernelSplats: string[];
+  consoleTail?: string;
+  /** A command that reruns just this scenario. */
+  reproduce: string;
+}
+
+export function cqesForReport(cqes: ObservedCqe[]): ScenarioResult['cqes'] {
+  return cqes.map((c) => ({ step: c.step, userData: c.userData.toString(), res: c.res, flags: c.flags }));
+}

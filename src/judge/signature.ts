@@ -1,0 +1,24 @@
+// A failure's signature: what kind of failure, where, and which model rule
+// the first difference breaks. Minimization keeps a candidate only if its
+// signature is the same; fuzzing deduplicates findings by it. Values are left
+// out on purpose: a smaller scenario sends fewer bytes, so "res expected 300
+// got 100" becomes "expected 30 got 10" and is still the same failure.
+import type { ScenarioResult } from './result.ts';
+
+/** "cqe 1 of user_data 1 (step 1 send_zc)" → "cqe"; "ring 1 head" → "ring head". */
+function whereKind(where: string): string {
+  return where
+    .replace(/\(.*?\)/g, '')
+    .replace(/\bof user_data\b/g, '')
+    .replace(/[#\d]+/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function failureSignature(r: Pick<ScenarioResult, 'status' | 'diffs'>): string | undefined {
+  if (r.status === 'pass' || r.status === 'no-oracle' || r.status === 'error') return undefined;
+  if (r.status === 'crash' || r.status === 'timeout') return r.status;
+  const d = r.diffs[0];
+  if (!d) return 'fail';
+  return `fail:${whereKind(d.where)}.${d.field.replace(/\d+/g, 'N')}${d.rule ? `[${d.rule}]` : ''}`;
+}

@@ -1,0 +1,43 @@
+// What the harness concludes about one scenario on one kernel. Produced by
+// judge/compare.ts (model prediction + spec pins vs observation) or by the
+// runner for infrastructure outcomes (crash, timeout, program error).
+
+export type VerdictStatus =
+  | 'pass' // observation agrees with the model and every pin
+  | 'fail' // a conformance failure: a diff against the model or a pin
+  | 'no-oracle' // the model cannot predict this scenario (never a pass)
+  | 'crash' // the kernel panicked/oopsed or the program died while it ran
+  | 'timeout' // the scenario did not finish in its time limit
+  | 'error'; // the program could not run (infrastructure)
+
+export interface Diff {
+  /** Which thing differs: "cqe #1 (user_data 1)", "ring 1 head", "peer bytes", "setup". */
+  where: string;
+  /** Which field: "res", "flags", "bid", "count", "offset 100". */
+  field: string;
+  expected: string;
+  got: string;
+  /** The model rule (patch hunk or review message) the expectation comes from, or "pin" for a spec pin. */
+  rule?: string;
+  /** Extra explanation, e.g. where received bytes actually came from. */
+  note?: string;
+}
+
+export interface Verdict {
+  status: VerdictStatus;
+  diffs: Diff[];
+  /** One line for the terminal. */
+  summary: string;
+  /** Pins in the spec that contradict the model (reported, not silently trusted). */
+  pinConflicts?: Diff[];
+  /** The predicted CQE timeline, for side-by-side reports (res may be a set or range, hence strings). */
+  expected?: ExpectedCqe[];
+}
+
+export interface ExpectedCqe {
+  userData: string;
+  /** "100", "-EFAULT (-14)", "0..4096" or "one of 0, -2147483648". */
+  res: string;
+  /** As harness/cqe-flags.ts flagNames() spells them, e.g. "BUFFER|MORE|bid=3". */
+  flags: string;
+}

@@ -1,0 +1,92 @@
+// Turns a recipe's patch entries into one format-patch file per patch (via
+// series ingestion, so cover letters and replies never reach git am) and
+// applies them with `git am -3` on a branch of the base tree. A failure names
+// the patch, the file and the hunk, aborts the am and leaves the tree clean.
+import { execa } from 'execa';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { BuildError } from './build-error.ts';
+import type { Recipe } from './recipe.ts';
+import { toFormatPatch } from '../series/format-patch.ts';
+import { readSeries } from '../series/read-series.ts';
+
+export interface PreparedPatch {
+  /** "02-get-rid-of-io_kiocb-imu-v3.mbox [PATCH 3/4] io_uring/net: ..." */
+  label: string;
+  /** The format-patch text that git am gets (also what the cache key hashes). */
+  text: string;
+  exclude: string[];
+}
+
+export async function preparePatches(recipe: Recipe): Promise<PreparedPatch[]> {
+  const out: PreparedPatch[] = [];
+  for (const entry of recipe.patches) {
+    const series = await readSeries(entry.path, entry.version ? { version: entry.version } : {});
+    for (const p of series.patches) {
+      out.push({
+        label: `${basename(entry.path)} [PATCH ${p.index}/${p.total}${p.version > 1 ? ` v${p.version}` : ''}] ${p.subject}`,
+        text: toFormatPatch(p),
+        exclude: entry.exclude ?? [],
+      });
+    }
+  }
+  return out;
+}
+
+async function git(tree: string, args: string[]) {
+  return execa('git', args, { cwd: tree, reject: false, all: true });
+}
+
+/** Pulls "error: patch failed: io_uring/net.c:1261" and the context git searched for. */
+async function describeFailure(tree: string, patch: PreparedPatch, amOutput: string): Promise<string> {
+  const patchFile = (await git(tree, ['rev-parse', '--git-path', 'rebase-apply/patch'])).stdout.trim();
+  const check = await git(tree, ['apply', '--check', '-v', ...patch.exclude.map((e) => `--exclude=${e}`), patchFile]);
+  const lines = (check.all || amOutput).split('\n');
+  const failed = lines.filter((l) => /^error: (patch failed|.*: patch does not apply|.*: No such file|.*already exists)/.test(l));
+  const searchAt = lines.findIndex((l) => l.startsWith('error: while searching for:'));
+  const context = searchAt >= 0 ? lines.slice(searchAt, searchAt + 12).join('\n') : '';
+  return [failed.join('\n') || amOutput.split('\n').slice(-8).join('\n'), context].filter(Boolean).join('\n');
+}
+
+/**
+ * Makes `branch` = base + patches. An existing branch is reused as it is (its
+ * name is the content hash of the patches). Checking out only rewrites files
+ * that differ, so make in a shared O= dir rebuilds only what changed.
+ */
+export async function checkoutPatched(tree: string, branch: string, patches: PreparedPatch[], log: (s: string) => void): Promise<void> {
+  // leftovers of an interrupted am would block everything after
+  await git(tree, ['am', '--abort']);
+  if ((await git(tree, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`])).exitCode === 0) {
+    const co = await git(tree, ['checkout', '-q', '-f', branch]);
+    if (co.exitCode !== 0) throw new BuildError(`git checkout ${branch} failed in ${tree}`, co.all);
+    return;
+  }
+  const work = `${branch}-applying`;
+  const co = await git(tree, ['checkout', '-q', '-f', '-B', work, 'base']);
+  if (co.exitCode !== 0) throw new BuildError(`git checkout base failed in ${tree}`, co.all);
+  const dir = await mkdtemp(join(tmpdir(), 'uspec-am-'));
+  try {
+    await applyAll(tree, work, dir, patches, log);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const mv = await git(tree, ['branch', '-q', '-M', work, branch]);
+  if (mv.exitCode !== 0) throw new BuildError(`git branch -M failed in ${tree}`, mv.all);
+}
+
+async function applyAll(tree: string, work: string, dir: string, patches: PreparedPatch[], log: (s: string) => void): Promise<void> {
+  for (const [i, patch] of patches.entries()) {
+    const file = join(dir, `${String(i + 1).padStart(4, '0')}.patch`);
+    await writeFile(file, patch.text);
+    log(`applying ${patch.label}${patch.exclude.length ? ` (excluding ${patch.exclude.join(', ')})` : ''}`);
+    const am = await git(tree, ['am', '-3', '--keep-cr', ...patch.exclude.map((e) => `--exclude=${e}`), file]);
+    if (am.exitCode !== 0) {
+      const why = await describeFailure(tree, patch, am.all);
+      await git(tree, ['am', '--abort']);
+      await git(tree, ['checkout', '-q', '-f', 'base']);
+      await git(tree, ['branch', '-q', '-D', work]);
+      throw new BuildError(`patch ${i + 1}/${patches.length} does not apply: ${patch.label}\n${why}`, am.all);
+    }
+  }
+}

@@ -1,0 +1,193 @@
+// buildKernel(recipe) -> a kernel image for QEMU, cached by content.
+//
+// Layout under the cache (~/.cache/uringspec or $URINGSPEC_CACHE):
+//   src/<orig tarball>                 apt-get source --download-only
+//   trees/<pkg>-<ver>/                 git repo: tag "base" + one branch per patch set
+//   obj/<pkg>-<ver>-<config key>/      O= dir shared by every recipe with the same config,
+//                                      so baseline and RFC builds are incremental to each other
+//   kernels/<recipe>[-variant]-<key>/  a cache entry (core/cache.ts): bzImage, vmlinux, config, build.log, meta.json
+// The key hashes the content of every input, never a path: the base tarball
+// name, every patch (input bytes and the format-patch text git am gets), the
+// config fragments and the compiler. The tree and the object dirs are shared,
+// so a build holds the tree lock from checkout to the last copy.
+import { execa } from 'execa';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { basename, join } from 'node:path';
+import { preparePatches, checkoutPatched, type PreparedPatch } from './apply-patches.ts';
+import { BuildError } from './build-error.ts';
+import { cachedEntry, cacheDir, checkEntry, sha256 } from '../core/cache.ts';
+import { compilerId } from '../core/cc.ts';
+import { checkKconfig } from './kconfig-check.ts';
+import { ensureTarball, ensureTree } from './kernel-source.ts';
+import { withLock } from '../core/lock.ts';
+import { runMake } from './make-progress.ts';
+import { baseSource, type Recipe } from './recipe.ts';
+
+const KEY_SCHEMA = 'uringspec-kernel-v1';
+
+export interface BuildOptions {
+  /** A variant named in the recipe (e.g. "kasan"), adding its fragments. */
+  variant?: string;
+  quiet?: boolean;
+  /** Progress and info lines; default stderr unless quiet. */
+  log?: (line: string) => void;
+  jobs?: number;
+  signal?: AbortSignal;
+  /** Build again even when a whole cache entry exists (--rebuild). */
+  rebuild?: boolean;
+}
+
+export interface BuiltKernel {
+  name: string;
+  bzImage: string;
+  vmlinux: string;
+  configPath: string;
+  key: string;
+  cacheHit: boolean;
+  seconds: number;
+  /** The patched source tree (git branch checked out at build time). */
+  tree: string;
+  branch: string;
+  logPath: string;
+}
+
+async function ccacheWrapper(): Promise<string | undefined> {
+  const r = await execa('ccache', ['--version'], { reject: false });
+  return r.exitCode === 0 ? 'ccache gcc' : undefined;
+}
+
+async function fragmentsOf(recipe: Recipe, variant?: string): Promise<string[]> {
+  const extra = variant ? recipe.variants[variant] : undefined;
+  if (variant && !extra) {
+    throw new BuildError(`recipe ${recipe.name} has no variant "${variant}" (has: ${Object.keys(recipe.variants).join(', ') || 'none'})`);
+  }
+  return [...recipe.config.fragments, ...(extra?.fragments ?? [])];
+}
+
+export interface KernelPlan {
+  name: string;
+  /** Directory name under kernels/ in the cache. */
+  entryKey: string;
+  key: string;
+  configKey: string;
+  outDir: string;
+  tree: string;
+  branch: string;
+  fragments: string[];
+  patches: PreparedPatch[];
+  gcc: string;
+  cc: string | undefined;
+  /** True when outDir already holds this exact build. */
+  built: boolean;
+}
+
+/** The bytes of a patch input: a file, or every file of a format-patch directory. */
+async function inputBytes(path: string): Promise<Buffer> {
+  if (!(await stat(path)).isDirectory()) return readFile(path);
+  const names = (await readdir(path)).sort();
+  return Buffer.concat(await Promise.all(names.map(async (n) => Buffer.concat([Buffer.from(`${n}\0`), await readFile(join(path, n)).catch(() => Buffer.alloc(0))]))));
+}
+
+/** Everything about a build that is known without building: the cache key and paths. */
+export async function planKernel(recipe: Recipe, variant?: string): Promise<KernelPlan> {
+  const src = baseSource(recipe.base);
+  const fragments = await fragmentsOf(recipe, variant);
+  const patches = await preparePatches(recipe);
+  const gcc = await compilerId();
+  const cc = await ccacheWrapper();
+  const fragmentBytes = await Promise.all(fragments.map(async (f) => [basename(f), await readFile(f)] as const));
+  const configKey = sha256(KEY_SCHEMA, src.tarball, recipe.config.base, ...fragmentBytes.flat(), gcc, cc ?? 'gcc').slice(0, 12);
+  const patchKey = sha256(
+    KEY_SCHEMA,
+    src.tarball,
+    ...(await Promise.all(recipe.patches.map(async (p) => [JSON.stringify(p.exclude ?? []), await inputBytes(p.path)]))).flat(),
+    ...patches.flatMap((p) => [p.text, p.exclude.join(',')]),
+  );
+  const key = sha256(patchKey, configKey).slice(0, 16);
+  const name = `${recipe.name}${variant ? `-${variant}` : ''}`;
+  const outDir = cacheDir('kernels', `${name}-${key}`);
+  return {
+    entryKey: `${name}-${key}`,
+    name,
+    key,
+    configKey,
+    outDir,
+    tree: cacheDir('trees', src.topDir),
+    branch: `uringspec/${patchKey.slice(0, 16)}`,
+    fragments,
+    patches,
+    gcc,
+    cc,
+    built: (await checkEntry(outDir)) === undefined,
+  };
+}
+
+export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Promise<BuiltKernel> {
+  const t0 = Date.now();
+  const log = opts.log ?? ((s: string) => (opts.quiet ? undefined : process.stderr.write(s + '\n')));
+  const src = baseSource(recipe.base);
+  const plan = await planKernel(recipe, opts.variant);
+  const { name, key, configKey, outDir, tree, branch, fragments, patches, gcc, cc } = plan;
+  let seconds = 0;
+  const entry = await cachedEntry({
+    kind: 'kernels',
+    key: plan.entryKey,
+    log,
+    ...(opts.rebuild ? { rebuild: true } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    build: async (staging) => {
+      const tarball = await ensureTarball(recipe, log);
+      // The tree and object dir are shared by every recipe on this base.
+      await withLock(
+        cacheDir('locks', `tree-${src.topDir}`),
+        async () => {
+          await ensureTree(recipe, tarball, log);
+          await checkoutPatched(tree, branch, patches, log);
+          const objDir = cacheDir('obj', `${src.topDir}-${configKey}`);
+          await mkdir(objDir, { recursive: true });
+          const logFile = join(staging, 'build.log');
+          const makeVars = cc ? [`CC=${cc}`] : [];
+          const make = (args: string[], progress = false) => runMake({ tree, objDir, args: [...makeVars, ...args], logFile, log, progress, ...(opts.signal ? { signal: opts.signal } : {}) });
+          process.env.CCACHE_DIR ??= cacheDir('ccache');
+
+          log(`[kernel] ${name}: configuring (${recipe.config.base} + ${fragments.map((f) => basename(f)).join(' + ')})`);
+          await make([recipe.config.base]);
+          const merge = await execa(join(tree, 'scripts/kconfig/merge_config.sh'), ['-m', '-O', objDir, join(objDir, '.config'), ...fragments], { cwd: tree, reject: false, all: true });
+          if (merge.exitCode !== 0) throw new BuildError('merge_config.sh failed', merge.all);
+          await make(['olddefconfig']);
+          const bad = await checkKconfig(join(objDir, '.config'), fragments);
+          if (bad.length > 0) {
+            throw new BuildError(
+              `required kernel config symbols did not end up in ${join(objDir, '.config')} (unmet dependencies?):\n` + bad.map((b) => `  - ${b.wanted} (from ${basename(b.fragment)}): got ${b.got}`).join('\n'),
+            );
+          }
+          const jobs = opts.jobs ?? cpus().length;
+          log(`[kernel] ${name}: make -j${jobs} bzImage in ${objDir}${cc ? ' (ccache)' : ''}; log: ${join(outDir, 'build.log')}`);
+          await make([`-j${jobs}`, 'bzImage'], true);
+          await copyFile(join(objDir, 'arch/x86/boot/bzImage'), join(staging, 'bzImage'));
+          await copyFile(join(objDir, 'vmlinux'), join(staging, 'vmlinux'));
+          await copyFile(join(objDir, '.config'), join(staging, 'config'));
+          seconds = (Date.now() - t0) / 1000;
+          await writeFile(
+            join(staging, 'meta.json'),
+            JSON.stringify({ recipe: recipe.name, variant: opts.variant ?? null, key, branch, tree, objDir, gcc, seconds, builtAt: new Date().toISOString(), patches: patches.map((p) => p.label) }, null, 2),
+          );
+        },
+        { log, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
+    },
+  });
+  return {
+    name,
+    bzImage: join(outDir, 'bzImage'),
+    vmlinux: join(outDir, 'vmlinux'),
+    configPath: join(outDir, 'config'),
+    key,
+    cacheHit: entry.hit,
+    seconds: entry.hit ? (Date.now() - t0) / 1000 : seconds,
+    tree,
+    branch,
+    logPath: join(outDir, 'build.log'),
+  };
+}

@@ -1,0 +1,111 @@
+// `--kernel X` anywhere a kernel is taken: X is a recipe name (baseline,
+// sendzc-provided-rfc), a recipe file (*.yaml), or a bzImage/vmlinux path.
+// A recipe resolves to its vmlinux, which QEMU boots through the PVH entry
+// point (CONFIG_PVH): no SeaBIOS real-mode setup and no decompression, about
+// 0.5 s less from QEMU start to init under TCG than the bzImage.
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { InfraError } from '../core/errors.ts';
+import { type Progress } from '../core/progress.ts';
+import { buildKernel } from './build.ts';
+import { findRecipe, listRecipes, RecipeError } from './recipe.ts';
+
+export interface ResolveKernelOptions {
+  progress?: Progress | undefined;
+  /** Recipe variant, e.g. "kasan". */
+  variant?: string;
+  quiet?: boolean;
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+  rebuild?: boolean;
+}
+
+export interface ResolvedKernel {
+  image: string;
+  label: string;
+  /** Set when a recipe was built (or found in the cache). */
+  cacheHit?: boolean;
+  buildSeconds?: number;
+}
+
+/** bzImage has "HdrS" at 0x202; vmlinux is ELF. */
+function imageKind(path: string): 'bzImage' | 'elf' | undefined {
+  const buf = Buffer.alloc(0x206);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buf, 0, buf.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (buf.subarray(0x202, 0x206).toString('latin1') === 'HdrS') return 'bzImage';
+  if (buf.subarray(0, 4).toString('latin1') === '\x7fELF') return 'elf';
+  return undefined;
+}
+
+/**
+ * QEMU boots an ELF kernel only through its PVH entry point, announced by a
+ * Xen ELF note of type XEN_ELFNOTE_PHYS32_ENTRY (18). Reads the program
+ * headers of a 64-bit little-endian ELF and looks through its PT_NOTE segments.
+ */
+export function hasPvhNote(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const read = (pos: number, len: number) => {
+      const b = Buffer.alloc(len);
+      return b.subarray(0, readSync(fd, b, 0, len, pos));
+    };
+    const eh = read(0, 64);
+    if (eh.length < 64 || eh[4] !== 2 || eh[5] !== 1) return false; // ELFCLASS64, little-endian
+    const phoff = Number(eh.readBigUInt64LE(0x20));
+    const phentsize = eh.readUInt16LE(0x36);
+    const phnum = eh.readUInt16LE(0x38);
+    for (let i = 0; i < phnum; i++) {
+      const ph = read(phoff + i * phentsize, 56);
+      if (ph.length < 56 || ph.readUInt32LE(0) !== 4) continue; // PT_NOTE
+      const notes = read(Number(ph.readBigUInt64LE(8)), Math.min(Number(ph.readBigUInt64LE(32)), 1 << 20));
+      for (let o = 0; o + 12 <= notes.length; ) {
+        const namesz = notes.readUInt32LE(o);
+        const descsz = notes.readUInt32LE(o + 4);
+        const type = notes.readUInt32LE(o + 8);
+        const name = notes.subarray(o + 12, o + 12 + namesz).toString('latin1').replace(/\0+$/, '');
+        if (name === 'Xen' && type === 18) return true;
+        o += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3);
+      }
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function resolveKernel(arg: string, opts: ResolveKernelOptions = {}): Promise<ResolvedKernel> {
+  let recipe;
+  try {
+    recipe = await findRecipe(arg);
+  } catch (e) {
+    if (e instanceof RecipeError) throw new InfraError(e.message);
+    throw e;
+  }
+  if (recipe) {
+    const log = opts.log ?? (opts.progress ? (line: string) => opts.progress!({ phase: 'kernel', detail: line }) : undefined);
+    const k = await buildKernel(recipe, {
+      ...(opts.variant ? { variant: opts.variant } : {}),
+      ...(opts.quiet !== undefined ? { quiet: opts.quiet } : {}),
+      ...(log ? { log } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.rebuild ? { rebuild: true } : {}),
+    });
+    return { image: k.vmlinux, label: k.name, cacheHit: k.cacheHit, buildSeconds: k.seconds };
+  }
+  const path = resolve(arg);
+  if (existsSync(path)) {
+    if (!statSync(path).isFile()) throw new InfraError(`${arg} is a directory, not a kernel image: name a recipe, a recipe file, or a bzImage/vmlinux`);
+    const kind = imageKind(path);
+    if (!kind) throw new InfraError(`${arg} is neither a bzImage nor an ELF vmlinux`);
+    if (kind === 'elf' && !hasPvhNote(path)) {
+      throw new InfraError(`${arg} is an ELF vmlinux without a PVH entry note (CONFIG_PVH=y), which QEMU cannot boot; pass its bzImage instead`);
+    }
+    return { image: path, label: basename(path) };
+  }
+  throw new InfraError(`no kernel "${arg}": not a recipe (known: ${(await listRecipes()).join(', ')}), not a *.yaml recipe file, not an image path`);
+}

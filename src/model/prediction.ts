@@ -1,0 +1,77 @@
+// What the model says a kernel will do with a scenario. Plain data: the
+// comparator (judge/compare.ts) reads it, tests deep-compare it.
+import type { RuleId } from './rules.ts';
+
+export const CQE_F = { BUFFER: 1 << 0, MORE: 1 << 1, SOCK_NONEMPTY: 1 << 2, NOTIF: 1 << 3, BUF_MORE: 1 << 4 } as const;
+export const BUFFER_SHIFT = 16;
+/** IORING_NOTIF_USAGE_ZC_COPIED as the signed 32-bit res the event line prints. */
+export const NOTIF_ZC_COPIED = -0x80000000;
+
+/** A result the kernel may choose within limits, or an exact one. */
+export type ResPrediction = { exact: number } | { min: number; max: number };
+
+export interface PredictedCqe {
+  /** result: the request's (first) completion; more: a bundle round with F_MORE before the final; notif: the zero-copy notification. */
+  kind: 'result' | 'more' | 'notif';
+  res: ResPrediction;
+  /** The whole flags word, buffer id bits included. */
+  flags: number;
+  resRule: RuleId;
+  flagsRule: RuleId;
+}
+
+export interface PredictedRequest {
+  step: number;
+  userData: bigint;
+  op: 'send' | 'send_zc';
+  /** In the order the kernel posts them. */
+  cqes: PredictedCqe[];
+}
+
+/** Bytes of one layout buffer (BufferDesc.name) or of a registered buffer by index. */
+export interface ByteSource {
+  buffer: string;
+  offset: number;
+  len: number;
+}
+
+/** What one CQE's res worth of bytes is: the first res bytes of `sources`, concatenated. */
+export interface PeerChunk {
+  userData: bigint;
+  /** Index into that request's cqes. */
+  cqe: number;
+  sources: ByteSource[];
+  rule: RuleId;
+}
+
+export interface Prediction {
+  kind: 'prediction';
+  profile: string;
+  setupFailure?: { what: string; res: number; rule: RuleId };
+  requests: PredictedRequest[];
+  /**
+   * 'submission': result CQEs of different requests come in submission order
+   * (all complete inline); 'any': only the per-request order holds.
+   */
+  resultOrder: 'submission' | 'any';
+  /** Ring heads at each step that reports them (after wait steps, and steps.length + 1 at the end). */
+  heads: { step: number; bgid: number; head: number; rule: RuleId }[];
+  peer: { datagram: boolean; chunks: PeerChunk[] };
+  /** Every rule the prediction used, sorted. */
+  rules: RuleId[];
+}
+
+export interface NoOracle {
+  kind: 'no-oracle';
+  reason: string;
+}
+
+export const noOracle = (reason: string): NoOracle => ({ kind: 'no-oracle', reason });
+
+export function resContains(p: ResPrediction, v: number): boolean {
+  return 'exact' in p ? p.exact === v : v >= p.min && v <= p.max;
+}
+
+export function resToString(p: ResPrediction): string {
+  return 'exact' in p ? String(p.exact) : `${p.min}..${p.max}`;
+}

@@ -1,0 +1,55 @@
+// The result of a run, as every reporter consumes it. The JSON reporter
+// writes exactly this shape (documented in docs/report-json.md).
+import type { TargetInfo } from '../core/target.ts';
+import { VERSION } from '../core/version.ts';
+import type { PeerResult } from '../judge/peer.ts';
+import type { ScenarioResult } from '../judge/result.ts';
+import type { VerdictStatus } from '../judge/verdict.ts';
+
+export type { ScenarioResult };
+
+export interface KernelRun {
+  /** Label of the kernel: recipe name, image path, or "host <release>". */
+  label: string;
+  /** The model profile the observations were compared with. */
+  profile: string;
+  target: TargetInfo;
+  results: ScenarioResult[];
+  /** liburing's own tests run in the same boot (gate only). */
+  peer?: PeerResult[];
+}
+
+export interface RunReport {
+  tool: 'uringspec';
+  version: string;
+  startedAt: string;
+  durationMs: number;
+  kernels: KernelRun[];
+  /** True when the run was interrupted or an infrastructure error stopped it: results are partial. */
+  incomplete: boolean;
+  /** Why the run is incomplete, when it is. */
+  incompleteReason?: string;
+  /** Peer-suite tests that pass on the baseline and fail on the patched kernel. */
+  regressions?: string[];
+}
+
+/** An empty report, started now. */
+export function newReport(started = new Date()): RunReport {
+  return { tool: 'uringspec', version: VERSION, startedAt: started.toISOString(), durationMs: 0, kernels: [], incomplete: false };
+}
+
+export type Totals = Record<VerdictStatus, number> & { total: number };
+
+export function totals(results: ScenarioResult[]): Totals {
+  const t: Totals = { pass: 0, fail: 0, 'no-oracle': 0, crash: 0, timeout: 0, error: 0, total: results.length };
+  for (const r of results) t[r.status]++;
+  return t;
+}
+
+/** 0 every scenario passed; 1 a conformance failure (anything not pass); 2 is for infrastructure and decided by the caller. */
+export function exitCodeOf(report: RunReport): number {
+  if (report.incomplete) return 2;
+  const all = report.kernels.flatMap((k) => k.results);
+  if (report.regressions?.length) return 1;
+  return all.every((r) => r.status === 'pass') ? 0 : 1;
+}

@@ -1,0 +1,38 @@
+// The short report a person reads: one line per kernel, then what failed and why.
+import { totals, type RunReport } from './report.ts';
+import { describeDiff, type Reporter } from './reporter.ts';
+
+export class TerminalReporter implements Reporter {
+  readonly format = 'text';
+  readonly fileName = 'summary.txt';
+  constructor(private readonly opts: { maxDiffs?: number; verbose?: boolean } = {}) {}
+
+  render(report: RunReport): string {
+    const out: string[] = [];
+    for (const k of report.kernels) {
+      const t = totals(k.results);
+      const accel = k.target.accel ? `, ${k.target.accel}` : '';
+      out.push(`${k.label} (${k.target.kind}${accel}, model ${k.profile}): ${t.pass}/${t.total} pass` + (['fail', 'no-oracle', 'crash', 'timeout', 'error'] as const).filter((s) => t[s]).map((s) => `, ${t[s]} ${s}`).join(''));
+      for (const r of k.results) {
+        if (r.status === 'pass' && !this.opts.verbose) continue;
+        out.push(`  ${r.status.toUpperCase().padEnd(9)} ${r.id}  ${r.file}:${r.line}`);
+        // The diffs say it better than a summary that repeats the first of them.
+        if (r.status !== 'pass' && (!r.diffs.length || r.status !== 'fail')) out.push(`            ${r.summary}`);
+        for (const d of r.diffs.slice(0, this.opts.maxDiffs ?? 3)) out.push(`            - ${describeDiff(d)}`);
+        if (r.diffs.length > (this.opts.maxDiffs ?? 3)) out.push(`            (${r.diffs.length - (this.opts.maxDiffs ?? 3)} more)`);
+        for (const d of r.pinConflicts) out.push(`            ! pin disagrees with the model: ${describeDiff(d)}`);
+      }
+      if (k.peer?.length) {
+        const count = (s: string) => k.peer!.filter((p) => p.status === s).length;
+        out.push(`  liburing tests: ${count('pass')} pass, ${count('skip')} skip, ${k.peer.length - count('pass') - count('skip')} fail`);
+        for (const p of k.peer.filter((x) => x.status !== 'pass' && x.status !== 'skip')) out.push(`    ${p.status.toUpperCase().padEnd(8)} ${p.test}${p.exitCode !== undefined ? ` (exit ${p.exitCode})` : ''}`);
+      }
+    }
+    if (report.regressions?.length) out.push(`REGRESSIONS (pass on the baseline, fail on the patched kernel): ${report.regressions.join(', ')}`);
+    if (report.incomplete) out.push(`INCOMPLETE: ${report.incompleteReason ?? 'interrupted'}`);
+    const all = report.kernels.flatMap((k) => k.results);
+    const t = totals(all);
+    out.push(`${t.pass} passed, ${t.total - t.pass} failed`);
+    return out.join('\n') + '\n';
+  }
+}

@@ -1,0 +1,178 @@
+// One QEMU boot: start it, follow the framed channel, enforce the boot,
+// per-item and total limits, and report how the boot ended. The caller
+// (QemuTarget) decides whether to boot again from the next item.
+import { existsSync, readFileSync } from 'node:fs';
+import type { ItemResult, RunItem } from '../core/target.ts';
+import { crcOf, FrameStream, type EndStatus } from './frame-parser.ts';
+import { qemuArgs, type BootArgs } from './qemu-args.ts';
+import { startQemu } from './qemu-process.ts';
+
+export interface QemuItemResult extends ItemResult {
+  /** What the item wrote to stderr (not part of ItemResult; kept for reports). */
+  stderr: string;
+}
+
+export type BootOutcome =
+  | 'done' // DONE seen
+  | 'died' // QEMU exited before DONE (panic -> reboot -> exit)
+  | 'item-timeout' // host backstop for an item fired; QEMU killed
+  | 'total-timeout'
+  | 'aborted'
+  | 'boot-failed' // exited before READY
+  | 'boot-timeout'
+  | 'protocol-error'; // crc mismatch, unknown id, ERROR record
+
+export interface BootResult {
+  outcome: BootOutcome;
+  /** Item with BEGIN and no END when the boot ended. */
+  inProgress?: { id: string; stdout: Buffer; stderr: Buffer; splats: string[]; startedAt: number };
+  /** Index (in items) of the last item that got END, or start-1. */
+  lastEnded: number;
+  firstItemMs?: number;
+  readyMs?: number;
+  consoleTail: string;
+  /** For protocol errors and boot failures. */
+  detail?: string;
+  qemuStderr: string;
+}
+
+export interface BootParams extends Omit<BootArgs, 'start'> {
+  qemuBinary: string;
+  items: RunItem[];
+  start: number;
+  bootTimeoutMs: number;
+  /** Absolute wall-clock limit (Date.now() based) of the whole run. */
+  deadline: number;
+  /** Host-side slack over an item's own timeout before QEMU is killed. */
+  itemSlackMs: number;
+  signal?: AbortSignal;
+  onResult?: (r: QemuItemResult) => void;
+}
+
+// 100 lines: a panic with its register dump and call trace is 60-80 lines, and the BUG line heads it.
+export function consoleTail(file: string, lines = 100): string {
+  if (!existsSync(file)) return '';
+  const text = readFileSync(file, 'latin1').replace(/\r/g, '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function statusFields(s: EndStatus): Pick<ItemResult, 'status' | 'exitCode' | 'signal'> {
+  if (s.type === 'exited') return { status: 'exited', exitCode: s.code };
+  if (s.type === 'signaled') return { status: 'signaled', signal: s.signal };
+  return { status: 'timeout' };
+}
+
+export async function bootOnce(p: BootParams): Promise<BootResult> {
+  const t0 = Date.now();
+  const index = new Map(p.items.map((it, i) => [it.id, i]));
+  const done = new Map<string, QemuItemResult>();
+  const q = startQemu(p.qemuBinary, qemuArgs({ ...p, start: p.start }));
+  const frames = new FrameStream();
+
+  let outcome: BootOutcome | undefined;
+  let detail: string | undefined;
+  let ready = false;
+  let doneSeen = false;
+  let lastEnded = p.start - 1;
+  let firstItemMs: number | undefined;
+  let readyMs: number | undefined;
+  let cur: BootResult['inProgress'] & { out: Buffer[]; err: Buffer[] } | undefined;
+  let itemTimer: NodeJS.Timeout | undefined;
+
+  const stop = (why: BootOutcome, d?: string) => {
+    if (outcome === undefined) {
+      outcome = why;
+      detail = d;
+    }
+    q.kill();
+  };
+  const bootTimer = setTimeout(() => stop('boot-timeout'), p.bootTimeoutMs);
+  const totalTimer = setTimeout(() => stop('total-timeout'), Math.max(0, p.deadline - Date.now()));
+  const onAbort = () => stop('aborted');
+  p.signal?.addEventListener('abort', onAbort);
+  if (p.signal?.aborted) onAbort();
+
+  q.child.stdout?.on('data', (chunk: Buffer) => {
+    for (const ev of frames.push(chunk)) {
+      if (outcome !== undefined) return;
+      switch (ev.kind) {
+        case 'ready':
+          ready = true;
+          readyMs = Date.now() - t0;
+          clearTimeout(bootTimer);
+          break;
+        case 'begin': {
+          const i = index.get(ev.id);
+          if (i === undefined) return stop('protocol-error', `BEGIN for unknown item ${ev.id}`);
+          firstItemMs ??= Date.now() - t0;
+          cur = { id: ev.id, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), splats: [], startedAt: Date.now(), out: [], err: [] };
+          clearTimeout(itemTimer);
+          itemTimer = setTimeout(() => stop('item-timeout'), p.items[i]!.timeoutMs + p.itemSlackMs);
+          break;
+        }
+        case 'out':
+        case 'err':
+          if (cur?.id !== ev.id) return stop('protocol-error', `${ev.kind.toUpperCase()} for ${ev.id} outside its BEGIN/END`);
+          (ev.kind === 'out' ? cur.out : cur.err).push(ev.data);
+          break;
+        case 'end': {
+          if (cur?.id !== ev.id) return stop('protocol-error', `END for ${ev.id} without BEGIN`);
+          clearTimeout(itemTimer);
+          const stdout = Buffer.concat(cur.out);
+          if (crcOf(stdout) !== ev.crc) {
+            return stop('protocol-error', `crc mismatch for ${ev.id}: guest ${ev.crc.toString(16)}, host ${crcOf(stdout).toString(16)} over ${stdout.length} bytes`);
+          }
+          const r: QemuItemResult = {
+            id: ev.id,
+            ...statusFields(ev.status),
+            stdout: stdout.toString('utf-8'),
+            stderr: Buffer.concat(cur.err).toString('utf-8'),
+            kernelSplats: [],
+            durationMs: ev.durUs / 1000,
+          };
+          done.set(ev.id, r);
+          lastEnded = index.get(ev.id)!;
+          cur = undefined;
+          p.onResult?.(r);
+          break;
+        }
+        case 'klog': {
+          // KLOG follows the END of the item it belongs to
+          const r = done.get(ev.id);
+          if (r) r.kernelSplats.push(ev.line);
+          else if (cur?.id === ev.id) cur.splats.push(ev.line);
+          break;
+        }
+        case 'done':
+          doneSeen = true;
+          // QEMU exits by itself (reboot + -no-reboot); give it a moment
+          setTimeout(() => q.kill(), 5000).unref();
+          break;
+        case 'error':
+          return stop('protocol-error', `guest init: ${ev.message}`);
+        case 'garbage':
+          break;
+      }
+    }
+  });
+
+  const exit = await q.exited;
+  clearTimeout(bootTimer);
+  clearTimeout(totalTimer);
+  clearTimeout(itemTimer);
+  p.signal?.removeEventListener('abort', onAbort);
+
+  if (outcome === undefined) outcome = doneSeen ? 'done' : ready ? 'died' : 'boot-failed';
+  else if (doneSeen && outcome !== 'protocol-error') outcome = 'done';
+  const inProgress = cur ? { id: cur.id, stdout: Buffer.concat(cur.out), stderr: Buffer.concat(cur.err), splats: cur.splats, startedAt: cur.startedAt } : undefined;
+  return {
+    outcome,
+    ...(inProgress ? { inProgress } : {}),
+    lastEnded,
+    ...(firstItemMs !== undefined ? { firstItemMs } : {}),
+    ...(readyMs !== undefined ? { readyMs } : {}),
+    consoleTail: consoleTail(p.consoleLog),
+    ...(detail ? { detail } : {}),
+    qemuStderr: exit.stderr,
+  };
+}

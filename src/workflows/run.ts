@@ -1,0 +1,67 @@
+// The one path from scenarios to judged results on one target: compile the
+// suite, run its items, judge each observation. `run`, repro checks,
+// minimization and fuzz batches all go through it.
+import type { Progress } from '../core/progress.ts';
+import type { Target } from '../core/target.ts';
+import type { CompiledProgram } from '../exec/compile.ts';
+import { buildSuite, scenarioItems } from '../exec/suite.ts';
+import { judgeItems } from '../judge/judge-items.ts';
+import type { Oracle } from '../judge/oracle.ts';
+import { shellQuote } from '../core/text.ts';
+import { newReport, type KernelRun, type RunReport } from '../report/report.ts';
+import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
+import { openTarget, type TargetChoice } from './target.ts';
+
+export interface RunOptions {
+  refs: ScenarioRef[];
+  target: Target;
+  oracle: Oracle;
+  label: string;
+  /** How to rerun one scenario, for the report. */
+  reproduce: (ref: ScenarioRef) => string;
+  progress?: Progress;
+  signal?: AbortSignal;
+  compiled?: CompiledProgram;
+}
+
+export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
+  const compiled = opts.compiled ?? (await buildSuite(opts.refs, opts.signal ? { signal: opts.signal } : {}));
+  const { items, files } = scenarioItems(opts.refs, compiled, opts.target.kind);
+  const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal);
+  return { label: opts.label, profile: opts.oracle.profile, target: info, results: judgeItems(opts.refs, results, opts.oracle, opts.reproduce) };
+}
+
+export interface RunCorpusRequest {
+  refs: ScenarioRef[];
+  choice: TargetChoice;
+  progress: Progress;
+  signal?: AbortSignal;
+}
+
+/** `uringspec run`: the scenarios on one target, as a report. */
+export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
+  const report = newReport();
+  const t0 = Date.now();
+  r.progress({ phase: 'compile', detail: `${r.refs.length} scenario(s)` });
+  const compiled = await buildSuite(r.refs, r.signal ? { signal: r.signal } : {});
+  r.progress({ phase: 'compile', detail: compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms` });
+  const { target, label, oracle } = await openTarget(r.choice, r.progress, r.signal);
+  const kernelArgs = r.choice.kernel ? ['--kernel', r.choice.kernel] : [];
+  const run = await runScenarios({
+    refs: r.refs,
+    target,
+    oracle,
+    label,
+    compiled,
+    progress: r.progress,
+    ...(r.signal ? { signal: r.signal } : {}),
+    reproduce: (ref) => ['npx', 'uringspec', 'run', ref.spec.file, '--scenario', scenarioOf(ref).id, ...kernelArgs].map(shellQuote).join(' '),
+  });
+  report.kernels.push(run);
+  report.durationMs = Date.now() - t0;
+  if (r.signal?.aborted) {
+    report.incomplete = true;
+    report.incompleteReason = 'interrupted';
+  }
+  return report;
+}

@@ -1,0 +1,48 @@
+// Where a command's scenarios run and which model judges them: the choice
+// checked up front (usage errors before anything is built), opened when
+// needed. Shared by run, repro, minimize and fuzz.
+import { UsageError } from '../core/errors.ts';
+import type { Progress } from '../core/progress.ts';
+import type { Target } from '../core/target.ts';
+import { makeTarget, type Accel } from '../exec/targets.ts';
+import { modelOracle, profileForKernel, type Oracle } from '../judge/oracle.ts';
+import { PROFILE_NAMES, type ProfileName } from '../model/profiles.ts';
+
+export interface TargetValues {
+  target?: string | undefined;
+  kernel?: string | undefined;
+  accel?: string | undefined;
+  profile?: string | undefined;
+}
+
+export interface TargetChoice {
+  kind: 'host' | 'qemu';
+  kernel?: string;
+  accel: Accel;
+  profile: ProfileName;
+}
+
+export interface OpenTarget {
+  target: Target;
+  label: string;
+  oracle: Oracle;
+  kind: 'host' | 'qemu';
+}
+
+/** Validates the options without touching anything. */
+export function checkTargetChoice(v: TargetValues): TargetChoice {
+  const kind = v.target ?? (v.kernel ? 'qemu' : 'host');
+  if (kind !== 'host' && kind !== 'qemu') throw new UsageError(`--target must be host or qemu, not "${kind}"`);
+  if (kind === 'qemu' && !v.kernel) throw new UsageError('--target qemu needs --kernel <recipe|bzImage>');
+  if (kind === 'host' && v.kernel) throw new UsageError('--kernel goes with --target qemu');
+  const accel = v.accel ?? 'auto';
+  if (accel !== 'auto' && accel !== 'kvm' && accel !== 'tcg') throw new UsageError('--accel must be auto, kvm or tcg');
+  if (v.profile && !(PROFILE_NAMES as readonly string[]).includes(v.profile)) throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
+  const profile = (v.profile as ProfileName | undefined) ?? profileForKernel(kind, v.kernel);
+  return { kind, ...(v.kernel ? { kernel: v.kernel } : {}), accel, profile };
+}
+
+export async function openTarget(c: TargetChoice, progress: Progress, signal?: AbortSignal): Promise<OpenTarget> {
+  const { target, label } = await makeTarget({ kind: c.kind, ...(c.kernel ? { kernel: c.kernel } : {}), accel: c.accel, progress, ...(signal ? { signal } : {}) });
+  return { target, label, oracle: await modelOracle(c.profile), kind: c.kind };
+}
