@@ -122,7 +122,7 @@ function emitProvided(sc: Scenario, layout: Layout, out: Emitter, at: (...p: (st
       out.line('USPEC_SETUP(&u, "register_buffers", io_uring_register_buffers(&u.ring, iov, ', cUint(layout.regbufs.length), '));');
     });
   }
-  const adds = ringAddsOf(sc, layout, encodeRegbufAddr);
+  const adds = ringAddsOf(sc);
   sc.buffer_rings.forEach((r, ri) =>
     out.from(at('buffer_rings', ri), () => {
       const br = `br${cUint(r.bgid, 0xffff)}`;
@@ -200,7 +200,7 @@ function emitStep(sc: Scenario, layout: Layout, i: number, out: Emitter): void {
     out.line('uspec_peer_drain(&u, ', cUint(n), ');');
   } else if ('ring_add' in st) {
     const ring = sc.buffer_rings.find((r) => r.bgid === st.ring_add.bgid)!;
-    const add = ringAddsOf(sc, layout, encodeRegbufAddr).find((a) => a.step === n)!;
+    const add = ringAddsOf(sc).find((a) => a.step === n)!;
     out.line('/* step ', cUint(n), ': add ', cUint(add.entries.length), ' buffers to ring ', cUint(ring.bgid, 0xffff), ' */');
     emitRingAdd(`br${cUint(ring.bgid, 0xffff)}`, ring.entries, add.entries, out);
     out.line('uspec_out("ring_add step=%d bgid=%d n=%d", ', cUint(n), ', ', cUint(ring.bgid, 0xffff), ', ', cUint(add.entries.length), ');');

@@ -4,29 +4,12 @@
 // to the buffer they actually came from.
 import { BufferBytes, expectedOrigin, expectedPeer } from '../model/bytes.ts';
 import { describeRes, errnoValue } from '../model/errno.ts';
-import { BUFFER_SHIFT, CQE_F, resContains, resToString, type NoOracle, type PeerChunk, type PredictedCqe, type Prediction } from '../model/prediction.ts';
+import { CQE_BUFFER_SHIFT, CQE_F, cqeFlagBits, formatCqeFlags } from '../model/cqe.ts';
+import { resContains, resToString, type NoOracle, type PeerChunk, type PredictedCqe, type Prediction } from '../model/prediction.ts';
 import { layoutOf, ringAddsOf, type Layout } from '../specs/layout.ts';
-import { encodeRegbufAddr } from '../specs/abi.ts';
 import type { CqeExpect, ResExpect, Scenario, Segment } from '../specs/schema.ts';
 import { finalHeads, type ObservedCqe, type Observation } from '../exec/events.ts';
 import type { Diff, Verdict } from './verdict.ts';
-
-const FLAG_NAMES: [number, string][] = [
-  [CQE_F.BUFFER, 'BUFFER'],
-  [CQE_F.MORE, 'MORE'],
-  [CQE_F.SOCK_NONEMPTY, 'SOCK_NONEMPTY'],
-  [CQE_F.NOTIF, 'NOTIF'],
-  [CQE_F.BUF_MORE, 'BUF_MORE'],
-];
-
-/** 0x30001 → "BUFFER bid=3"; 0 → "0". */
-export function flagsToString(flags: number): string {
-  const names = FLAG_NAMES.filter(([bit]) => flags & bit).map(([, n]) => n);
-  const unknown = flags & 0xffff & ~FLAG_NAMES.reduce((a, [b]) => a | b, 0);
-  if (unknown) names.push(`0x${unknown.toString(16)}`);
-  const bid = flags & CQE_F.BUFFER ? ` bid=${flags >>> BUFFER_SHIFT}` : '';
-  return (names.length ? names.join('|') : '0') + bid;
-}
 
 const hex = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 const udOf = (sc: Scenario, step: number): bigint | undefined => {
@@ -80,19 +63,19 @@ function compareCqes(p: Prediction, obs: Observation, diffs: Diff[]): void {
       const where = `cqe ${i + 1} of user_data ${req.userData} (step ${req.step} ${req.op}${e.kind === 'notif' ? ', notification' : ''})`;
       const g = got[i];
       if (!g) {
-        diffs.push({ where, field: 'count', expected: `res ${resToString(e.res)} flags ${flagsToString(e.flags)}`, got: 'missing', rule: e.resRule });
+        diffs.push({ where, field: 'count', expected: `res ${resToString(e.res)} flags ${formatCqeFlags(e.flags)}`, got: 'missing', rule: e.resRule });
         return;
       }
       // A notification where the result should be: the order rule, not the values, is what broke.
       const swapped = g.flags & CQE_F.NOTIF && e.kind !== 'notif';
       if (!resContains(e.res, g.res)) diffs.push({ where, field: 'res', expected: resToString(e.res), got: describeRes(g.res), rule: swapped ? 'zc.notif-after-result' : e.resRule });
-      if (g.flags !== e.flags) diffs.push({ where, field: fieldOfFlags(e.flags, g.flags), expected: flagsToString(e.flags), got: flagsToString(g.flags), rule: swapped ? 'zc.notif-after-result' : e.flagsRule });
+      if (g.flags !== e.flags) diffs.push({ where, field: fieldOfFlags(e.flags, g.flags), expected: formatCqeFlags(e.flags), got: formatCqeFlags(g.flags), rule: swapped ? 'zc.notif-after-result' : e.flagsRule });
     });
     got.slice(req.cqes.length).forEach((g, k) =>
-      diffs.push({ where: `cqe ${req.cqes.length + k + 1} of user_data ${req.userData} (step ${req.step} ${req.op})`, field: 'count', expected: 'none', got: `res ${describeRes(g.res)} flags ${flagsToString(g.flags)}`, rule: req.cqes[req.cqes.length - 1]?.flagsRule ?? 'send.result' }),
+      diffs.push({ where: `cqe ${req.cqes.length + k + 1} of user_data ${req.userData} (step ${req.step} ${req.op})`, field: 'count', expected: 'none', got: `res ${describeRes(g.res)} flags ${formatCqeFlags(g.flags)}`, rule: req.cqes[req.cqes.length - 1]?.flagsRule ?? 'send.result' }),
     );
   }
-  for (const [ud, got] of byUd) for (const g of got) diffs.push({ where: `cqe #${g.seq + 1} (user_data ${ud})`, field: 'count', expected: 'no CQE for this user_data', got: `res ${describeRes(g.res)} flags ${flagsToString(g.flags)}` });
+  for (const [ud, got] of byUd) for (const g of got) diffs.push({ where: `cqe #${g.seq + 1} (user_data ${ud})`, field: 'count', expected: 'no CQE for this user_data', got: `res ${describeRes(g.res)} flags ${formatCqeFlags(g.flags)}` });
   if (p.resultOrder === 'submission') {
     const firstSeq = p.requests.map((r) => ({ ud: r.userData, seq: allCqes(obs).find((c) => c.userData === r.userData)?.seq })).filter((x): x is { ud: bigint; seq: number } => x.seq !== undefined);
     const order = [...firstSeq].sort((a, b) => a.seq - b.seq).map((x) => x.ud);
@@ -174,7 +157,6 @@ function resPinValue(r: ResExpect): { exact: number } | { min: number; max: numb
   return r;
 }
 
-const pinFlagBits = (names: NonNullable<CqeExpect['flags']>) => names.reduce((a, n) => a | CQE_F[n], 0);
 
 /** Why an observed (or predicted) CQE does not satisfy a pin, field by field. */
 function pinMismatch(pin: CqeExpect, res: { exact: number } | { min: number; max: number }, flags: number): { field: string; expected: string; got: string }[] {
@@ -184,8 +166,8 @@ function pinMismatch(pin: CqeExpect, res: { exact: number } | { min: number; max
     const ok = want === undefined ? false : 'exact' in res ? resContains(want, res.exact) : 'exact' in want ? res.min === want.exact && res.max === want.exact : res.min >= want.min && res.max <= want.max;
     if (!ok) out.push({ field: 'res', expected: String(typeof pin.res === 'object' ? `${pin.res.min}..${pin.res.max}` : pin.res), got: 'exact' in res ? describeRes(res.exact) : resToString(res) });
   }
-  if (pin.flags !== undefined && (flags & 0xffff) !== pinFlagBits(pin.flags)) out.push({ field: 'flags', expected: pin.flags.join('|') || '0', got: flagsToString(flags & 0xffff) });
-  if (pin.bid !== undefined && (!(flags & CQE_F.BUFFER) || flags >>> BUFFER_SHIFT !== pin.bid)) out.push({ field: 'bid', expected: String(pin.bid), got: flags & CQE_F.BUFFER ? String(flags >>> BUFFER_SHIFT) : 'no buffer' });
+  if (pin.flags !== undefined && (flags & 0xffff) !== cqeFlagBits(pin.flags)) out.push({ field: 'flags', expected: pin.flags.join('|') || '0', got: formatCqeFlags(flags & 0xffff) });
+  if (pin.bid !== undefined && (!(flags & CQE_F.BUFFER) || flags >>> CQE_BUFFER_SHIFT !== pin.bid)) out.push({ field: 'bid', expected: String(pin.bid), got: flags & CQE_F.BUFFER ? String(flags >>> CQE_BUFFER_SHIFT) : 'no buffer' });
   if (pin.notif !== undefined && Boolean(flags & CQE_F.NOTIF) !== pin.notif) out.push({ field: 'notif', expected: String(pin.notif), got: String(Boolean(flags & CQE_F.NOTIF)) });
   if (pin.usage !== undefined) {
     // IORING_NOTIF_USAGE_ZC_COPIED is bit 31 of the notification's res.
@@ -209,7 +191,7 @@ function segmentBytes(sc: Scenario, layout: Layout, bytes: BufferBytes, seg: Seg
     return r ? bytes.source({ buffer: r.name, offset: seg.offset, len: seg.len }) : `no regbuf ${seg.regbuf}`;
   }
   if ('ring' in seg) {
-    const e = ringAddsOf(sc, layout, encodeRegbufAddr).filter((a) => a.bgid === seg.ring).flatMap((a) => a.entries).find((x) => x.bid === seg.bid);
+    const e = ringAddsOf(sc).filter((a) => a.bgid === seg.ring).flatMap((a) => a.entries).find((x) => x.bid === seg.bid);
     if (!e) return `no entry with bid ${seg.bid} in ring ${seg.ring}`;
     if (e.target.kind === 'plain') return bytes.source({ buffer: e.target.buffer.name, offset: seg.offset, len: seg.len });
     if (e.target.kind === 'regbuf') {

@@ -38,6 +38,6 @@ export interface ExpectedCqe {
   userData: string;
   /** "100", "-EFAULT (-14)", "0..4096" or "one of 0, -2147483648". */
   res: string;
-  /** As harness/cqe-flags.ts flagNames() spells them, e.g. "BUFFER|MORE|bid=3". */
+  /** As model/cqe.ts formatCqeFlags() spells them, e.g. "BUFFER|MORE bid=3". */
   flags: string;
 }

@@ -17,6 +17,7 @@ export function predict(scenario: Scenario, profile: ProfileName | HostFeatures)
   }
 }
 
+export * from './cqe.ts';
 export * from './prediction.ts';
 export * from './profiles.ts';
 export { RULES, ruleSource, type RuleId } from './rules.ts';

@@ -1,5 +1,6 @@
 // What issuing one request produced, before it is placed in the prediction.
-import { BUFFER_SHIFT, CQE_F, type ByteSource, type PredictedCqe, type ResPrediction } from './prediction.ts';
+import { bufferFlags } from './cqe.ts';
+import { type ByteSource, type PredictedCqe, type ResPrediction } from './prediction.ts';
 import type { RuleId } from './rules.ts';
 import type { Semantics } from './profiles.ts';
 import type { KernelState } from './state.ts';
@@ -26,7 +27,7 @@ export interface OpContext {
 export type SendOp = SendStep['send'];
 export type SendZcOp = SendZcStep['send_zc'];
 
-export const bufferFlags = (bid: number) => CQE_F.BUFFER | (bid << BUFFER_SHIFT);
+export { bufferFlags };
 export const exact = (v: number): ResPrediction => ({ exact: v });
 
 export function cqe(kind: PredictedCqe['kind'], res: ResPrediction | number, flags: number, resRule: RuleId, flagsRule: RuleId = resRule): PredictedCqe {

@@ -2,10 +2,6 @@
 // comparator (judge/compare.ts) reads it, tests deep-compare it.
 import type { RuleId } from './rules.ts';
 
-export const CQE_F = { BUFFER: 1 << 0, MORE: 1 << 1, SOCK_NONEMPTY: 1 << 2, NOTIF: 1 << 3, BUF_MORE: 1 << 4 } as const;
-export const BUFFER_SHIFT = 16;
-/** IORING_NOTIF_USAGE_ZC_COPIED as the signed 32-bit res the event line prints. */
-export const NOTIF_ZC_COPIED = -0x80000000;
 
 /** A result the kernel may choose within limits, or an exact one. */
 export type ResPrediction = { exact: number } | { min: number; max: number };

@@ -4,7 +4,8 @@
 import { asRegisteredMemory, asUserMemory, rollback, select, type Memory } from './buffer-select.ts';
 import { fixedSource, userSource } from './direct-source.ts';
 import { E } from './errno.ts';
-import { CQE_F, NOTIF_ZC_COPIED, type ByteSource } from './prediction.ts';
+import { CQE_F, NOTIF_ZC_COPIED } from './cqe.ts';
+import type { ByteSource } from './prediction.ts';
 import { bufferFlags, cqe, isFailure, type OpContext, type OpOutcome, type SendZcOp } from './outcome.ts';
 import type { RuleId } from './rules.ts';
 import { unpredictable } from './unpredictable.ts';

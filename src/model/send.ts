@@ -2,7 +2,8 @@
 import { asUserMemory, select, type Selection } from './buffer-select.ts';
 import { userSource } from './direct-source.ts';
 import { E } from './errno.ts';
-import { CQE_F, type ByteSource } from './prediction.ts';
+import { CQE_F } from './cqe.ts';
+import type { ByteSource } from './prediction.ts';
 import { bufferFlags, cqe, isFailure, type OpContext, type OpOutcome, type SendOp } from './outcome.ts';
 import type { RuleId } from './rules.ts';
 import { unpredictable } from './unpredictable.ts';

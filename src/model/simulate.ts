@@ -5,7 +5,8 @@
 // submission, in order, against the state the earlier steps left.
 import type { Scenario } from '../specs/schema.ts';
 import { E } from './errno.ts';
-import { CQE_F, type Prediction, type PredictedRequest, type PeerChunk } from './prediction.ts';
+import { CQE_F } from './cqe.ts';
+import { type Prediction, type PredictedRequest, type PeerChunk } from './prediction.ts';
 import type { RuleId } from './rules.ts';
 import type { Semantics } from './profiles.ts';
 import { issueSend } from './send.ts';

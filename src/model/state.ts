@@ -33,7 +33,7 @@ export class KernelState {
 
   constructor(readonly sc: Scenario) {
     this.layout = layoutOf(sc);
-    this.adds = ringAddsOf(sc, this.layout, encodeRegbufAddr);
+    this.adds = ringAddsOf(sc);
     for (const r of sc.buffer_rings) {
       this.rings.set(r.bgid, { bgid: r.bgid, size: r.entries, entries: [], lens: [], head: 0 });
       this.addToRing(r.bgid, 0);

@@ -1,7 +1,7 @@
 // A self-contained HTML page: a table per kernel, and for every scenario that
 // did not pass the expected and observed CQE timelines side by side (SVG),
 // the differences, the console excerpt and the command that reproduces it.
-import { flagNames } from '../model/cqe-flags.ts';
+import { formatCqeFlags } from '../model/cqe.ts';
 import { totals, type RunReport } from './report.ts';
 import { type ScenarioResult } from '../judge/result.ts';
 import { xmlEscape as esc } from './junit.ts';
@@ -66,7 +66,7 @@ ${body.join('\n')}
 /** Expected (left) and observed (right) CQEs as two columns of boxes; differing rows in red. */
 export function timelineSvg(r: ScenarioResult): string {
   const expected = (r.expected ?? []).map((c) => `ud=${c.userData} res=${c.res} ${c.flags}`);
-  const observed = r.cqes.map((c) => `ud=${c.userData} res=${c.res} ${flagNames(c.flags)}`);
+  const observed = r.cqes.map((c) => `ud=${c.userData} res=${c.res} ${formatCqeFlags(c.flags)}`);
   const rows = Math.max(expected.length, observed.length, 1);
   const w = 360, h = 26, top = 30;
   const svg = [`<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w + 40}" height="${top + rows * (h + 6) + 10}" role="img" aria-label="CQE timeline of ${esc(r.id)}">`];
@@ -88,5 +88,5 @@ export function timelineSvg(r: ScenarioResult): string {
 function sameCqe(r: ScenarioResult, i: number): boolean {
   const e = r.expected?.[i], o = r.cqes[i];
   if (!e || !o) return false;
-  return e.userData === o.userData && e.res === String(o.res) && e.flags === flagNames(o.flags);
+  return e.userData === o.userData && e.res === String(o.res) && e.flags === formatCqeFlags(o.flags);
 }

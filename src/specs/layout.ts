@@ -2,6 +2,7 @@
 // with a stable name, a tag (seed of its fill) and its size. The generator
 // allocates exactly these; the model and the comparator rebuild their bytes to
 // predict and trace what the peer receives.
+import { encodeRegbufAddr } from './abi.ts';
 import type { Fill, Scenario } from './schema.ts';
 
 export type BufferRole =
@@ -27,7 +28,27 @@ export interface Layout {
   buffers: BufferDesc[];
 }
 
+// A scenario's layout and ring adds are derived once and shared by every
+// stage (generator, model, judge): scenarios are never mutated after loading
+// (minimizer candidates are fresh clones), so the cache is keyed by identity.
+const layouts = new WeakMap<Scenario, Layout>();
+const adds = new WeakMap<Scenario, RingAdd[]>();
+
+/** Every buffer a scenario allocates, with its C name, size, placement and fill. Computed once per scenario. */
 export function layoutOf(sc: Scenario): Layout {
+  let l = layouts.get(sc);
+  if (!l) layouts.set(sc, (l = computeLayout(sc)));
+  return l;
+}
+
+/** Every batch of entries added to a ring, with default bids filled in. Computed once per scenario. */
+export function ringAddsOf(sc: Scenario): RingAdd[] {
+  let a = adds.get(sc);
+  if (!a) adds.set(sc, (a = computeRingAdds(sc, layoutOf(sc))));
+  return a;
+}
+
+function computeLayout(sc: Scenario): Layout {
   const buffers: BufferDesc[] = [];
   let tag = 1;
   const add = (d: Omit<BufferDesc, 'tag'>) => {
@@ -80,14 +101,14 @@ export interface RingAdd {
   entries: RingEntryDesc[];
 }
 
-export function ringAddsOf(sc: Scenario, layout: Layout, encode: (abi: Scenario['buffer_rings'][number]['abi'], index: number, offset: number) => bigint): RingAdd[] {
+function computeRingAdds(sc: Scenario, layout: Layout): RingAdd[] {
   const added = new Map<number, number>();
   const adds: RingAdd[] = [];
   const resolve = (bgid: number, step: number, list: Scenario['buffer_rings'][number]['buffers']) => {
     const ring = sc.buffer_rings.find((r) => r.bgid === bgid)!;
     const entries = list.map((e, j): RingEntryDesc => {
       const bid = e.bid ?? (added.get(bgid) ?? 0) + j;
-      if ('regbuf' in e) return { bid: bid & 0xffff, len: e.regbuf.len, target: { kind: 'regbuf', index: e.regbuf.index, offset: e.regbuf.offset, addr: encode(ring.abi, e.regbuf.index, e.regbuf.offset) } };
+      if ('regbuf' in e) return { bid: bid & 0xffff, len: e.regbuf.len, target: { kind: 'regbuf', index: e.regbuf.index, offset: e.regbuf.offset, addr: encodeRegbufAddr(ring.abi, e.regbuf.index, e.regbuf.offset) } };
       if ('raw' in e) return { bid: bid & 0xffff, len: e.raw.len, target: { kind: 'raw', addr: BigInt(e.raw.addr) } };
       const buffer = layout.buffers.find((b) => b.role.kind === 'ring-plain' && b.role.bgid === bgid && b.role.entry === j && b.role.step === (step || undefined))!;
       return { bid: bid & 0xffff, len: e.plain.len ?? e.plain.size, target: { kind: 'plain', buffer } };

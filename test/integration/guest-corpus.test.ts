@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateRepro } from '../../src/generator/repro.ts';
-import { CQE_F } from '../../src/model/cqe-flags.ts';
+import { CQE_F } from '../../src/model/cqe.ts';
 import { modelOracle } from '../../src/judge/oracle.ts';
 import type { KernelRun } from '../../src/report/report.ts';
 import { allScenarios, scenarioOf } from '../../src/specs/load.ts';

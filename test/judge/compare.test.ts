@@ -1,7 +1,8 @@
 // The comparator on hand-made observations: each defect gives exactly the
 // expected diff, with the rule it breaks and, for bytes, where they came from.
 import { describe, expect, it } from 'vitest';
-import { judge, flagsToString } from '../../src/judge/compare.ts';
+import { judge } from '../../src/judge/compare.ts';
+import { formatCqeFlags } from '../../src/model/cqe.ts';
 import { predict, CQE_F, noOracle } from '../../src/model/index.ts';
 import { BufferBytes } from '../../src/model/bytes.ts';
 import { layoutOf } from '../../src/specs/layout.ts';
@@ -93,7 +94,7 @@ describe('judge', () => {
   });
 
   it('names flags', () => {
-    expect(flagsToString(CQE_F.BUFFER | CQE_F.MORE | (3 << 16))).toBe('BUFFER|MORE bid=3');
-    expect(flagsToString(0)).toBe('0');
+    expect(formatCqeFlags(CQE_F.BUFFER | CQE_F.MORE | (3 << 16))).toBe('BUFFER|MORE bid=3');
+    expect(formatCqeFlags(0)).toBe('0');
   });
 });
