@@ -22,7 +22,12 @@ import { QemuTarget } from '../src/vm/qemu-target.ts';
 const args = new Set(process.argv.slice(2));
 const rows: { what: string; value: string; target: string; ok?: boolean }[] = [];
 const row = (what: string, ms: number, target: string, goalMs?: number, unit: 'ms' | 's' = 'ms') => {
-  rows.push({ what, value: unit === 's' ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`, target, ...(goalMs !== undefined ? { ok: ms < goalMs } : {}) });
+  rows.push({
+    what,
+    value: unit === 's' ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`,
+    target,
+    ...(goalMs !== undefined ? { ok: ms < goalMs } : {}),
+  });
   process.stderr.write(`[bench] ${what}: ${unit === 's' ? (ms / 1000).toFixed(1) + ' s' : ms.toFixed(1) + ' ms'}\n`);
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
@@ -42,7 +47,15 @@ const refs = allScenarios(specs);
   const dir = mkdtempSync(join(tmpdir(), 'uspec-bench-'));
   writeFileSync(join(dir, 'suite.c'), prog.c);
   const lr = await findLiburing();
-  const [, ms] = await time(() => cc({ sources: [join(dir, 'suite.c')], out: join(dir, 'suite'), flags: CFLAGS, includes: [RUNTIME_DIR, lr.include], libs: [lr.archive] }));
+  const [, ms] = await time(() =>
+    cc({
+      sources: [join(dir, 'suite.c')],
+      out: join(dir, 'suite'),
+      flags: CFLAGS,
+      includes: [RUNTIME_DIR, lr.include],
+      libs: [lr.archive],
+    }),
+  );
   row(`compile ${refs.length} scenarios, one gcc run`, ms, '< 3 s', 3000);
 }
 
@@ -51,7 +64,12 @@ for (const recipe of ['sendzc-provided-rfc', 'baseline']) {
   const [, ms] = await time(() => resolveKernel(recipe, { quiet: true }));
   row(`kernel ${recipe}: cache hit`, ms, '< 2 s', 2000);
   const meta = readMeta(recipe);
-  if (meta) rows.push({ what: `kernel ${recipe}: last build (from cache meta)`, value: `${meta.seconds.toFixed(0)} s`, target: 'both cold < 6 min' });
+  if (meta)
+    rows.push({
+      what: `kernel ${recipe}: last build (from cache meta)`,
+      value: `${meta.seconds.toFixed(0)} s`,
+      target: 'both cold < 6 min',
+    });
 }
 
 // 3. Boot + corpus in the guest, per kernel.
@@ -77,19 +95,32 @@ for (const recipe of ['sendzc-provided-rfc', 'baseline']) {
     const sc = run.results.filter((r) => !r.id.startsWith('peer:'));
     row(`${recipe} (${accel}): boot to first scenario`, run.info.bootToFirstItemMs?.[0] ?? NaN, '< 1.0 s (TCG)', 1000);
     row(`${recipe} (${accel}): median guest cost per scenario`, median(sc.map((r) => r.durationMs)), '< 20 ms', 20);
-    row(`${recipe} (${accel}): corpus guest time (${sc.length} scenarios)`, sc.reduce((a, r) => a + r.durationMs, 0), '', undefined, 's');
+    row(
+      `${recipe} (${accel}): corpus guest time (${sc.length} scenarios)`,
+      sc.reduce((a, r) => a + r.durationMs, 0),
+      '',
+      undefined,
+      's',
+    );
     if (peer) {
       const liburing = run.results.filter((r) => r.id.startsWith('peer:')).reduce((a, r) => a + r.durationMs, 0);
       const corpus = sc.reduce((a, r) => a + r.durationMs, 0);
       row(`${recipe} (${accel}): liburing send-zerocopy+recvsend_bundle+buf-ring+send_recv`, liburing, '', undefined, 's');
-      rows.push({ what: `${recipe} (${accel}): corpus / liburing guest time`, value: `1/${(liburing / corpus).toFixed(0)}`, target: '<= 1/20', ok: liburing / corpus >= 20 });
+      rows.push({
+        what: `${recipe} (${accel}): corpus / liburing guest time`,
+        value: `1/${(liburing / corpus).toFixed(0)}`,
+        target: '<= 1/20',
+        ok: liburing / corpus >= 20,
+      });
     }
   }
 }
 
 // 4. Warm gate, both kernels, no peer suite.
 {
-  const [r, ms] = await time(() => execa('node', ['bin/uringspec.mjs', 'gate', '--no-peer', '--quiet', '--out', join(tmpdir(), 'uspec-bench-gate')], { reject: false }));
+  const [r, ms] = await time(() =>
+    execa('node', ['bin/uringspec.mjs', 'gate', '--no-peer', '--quiet', '--out', join(tmpdir(), 'uspec-bench-gate')], { reject: false }),
+  );
   row(`warm gate, both kernels, corpus, no peer suite (exit ${r.exitCode})`, ms, '< 10 s', 10_000, 's');
 }
 
@@ -97,13 +128,17 @@ for (const recipe of ['sendzc-provided-rfc', 'baseline']) {
 if (args.has('--cold')) {
   const cache = mkdtempSync(join(tmpdir(), 'uspec-cold-'));
   for (const recipe of ['sendzc-provided-rfc', 'baseline']) {
-    const [, ms] = await time(() => execa('node', ['bin/uringspec.mjs', 'kernel', 'build', recipe, '--quiet'], { env: { URINGSPEC_CACHE: cache } }));
+    const [, ms] = await time(() =>
+      execa('node', ['bin/uringspec.mjs', 'kernel', 'build', recipe, '--quiet'], { env: { URINGSPEC_CACHE: cache } }),
+    );
     row(`cold build ${recipe} (fresh cache)`, ms, 'both < 6 min', undefined, 's');
   }
 }
 
 const width = Math.max(...rows.map((r) => r.what.length));
-const table = rows.map((r) => `${r.what.padEnd(width)}  ${r.value.padStart(10)}  ${r.target}${r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED'}`).join('\n');
+const table = rows
+  .map((r) => `${r.what.padEnd(width)}  ${r.value.padStart(10)}  ${r.target}${r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED'}`)
+  .join('\n');
 process.stdout.write(table + '\n');
 mkdirSync('out', { recursive: true });
 writeFileSync('out/bench.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2) + '\n');
@@ -111,7 +146,9 @@ writeFileSync('out/bench.json', JSON.stringify({ at: new Date().toISOString(), r
 function readMeta(recipe: string): { seconds: number } | undefined {
   try {
     const dir = join(process.env.URINGSPEC_CACHE ?? join(process.env.HOME ?? '', '.cache', 'uringspec'), 'kernels');
-    const entry = readdirSync(dir).sort().find((d) => d.startsWith(`${recipe}-`) && !d.includes('kasan'));
+    const entry = readdirSync(dir)
+      .sort()
+      .find((d) => d.startsWith(`${recipe}-`) && !d.includes('kasan'));
     return entry ? (JSON.parse(readFileSync(join(dir, entry, 'meta.json'), 'utf8')) as { seconds: number }) : undefined;
   } catch {
     return undefined;

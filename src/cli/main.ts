@@ -72,7 +72,9 @@ export async function main(argv: string[]): Promise<number> {
 
 function unknown(name: string): number {
   const guess = closest(name, Object.keys(COMMANDS));
-  process.stderr.write(`uringspec: '${printable(name)}' is not a uringspec command.${guess ? ` Did you mean '${guess}'?` : ''} See 'uringspec --help'.\n`);
+  process.stderr.write(
+    `uringspec: '${printable(name)}' is not a uringspec command.${guess ? ` Did you mean '${guess}'?` : ''} See 'uringspec --help'.\n`,
+  );
   return EXIT.infra;
 }
 

@@ -38,10 +38,15 @@ export function findLiburing(): Promise<Liburing> {
     const include = join(dir, 'include');
     const marker = join(dir, `.built-${LIBURING_VERSION}`);
     if (!existsSync(archive) || !existsSync(join(include, 'liburing.h')) || !existsSync(marker))
-      throw new InfraError(`liburing 2.9 not found in ${dir}: run \`npm run setup\` first (it builds liburing from Debian trixie's source package)`);
+      throw new InfraError(
+        `liburing 2.9 not found in ${dir}: run \`npm run setup\` first (it builds liburing from Debian trixie's source package)`,
+      );
     const recorded = readFileSync(marker, 'utf8').trim();
     const sha256 = await fileSha256(archive);
-    if (recorded && recorded !== sha256) throw new InfraError(`${archive} does not match the sha256 setup recorded in ${marker}: the cache entry is broken; run \`npm run setup -- --rebuild\``);
+    if (recorded && recorded !== sha256)
+      throw new InfraError(
+        `${archive} does not match the sha256 setup recorded in ${marker}: the cache entry is broken; run \`npm run setup -- --rebuild\``,
+      );
     return { dir, include, archive, sha256 };
   })();
   return liburing;
@@ -65,7 +70,11 @@ export interface CcResult {
 
 export async function cc(job: CcJob): Promise<CcResult> {
   const args = [...job.flags, ...(job.includes ?? []).flatMap((i) => ['-I', i]), '-o', job.out, ...job.sources, ...(job.libs ?? [])];
-  const r = await execa('gcc', args, { reject: false, all: true, ...(job.signal ? { cancelSignal: job.signal, forceKillAfterDelay: 500 } : {}) });
+  const r = await execa('gcc', args, {
+    reject: false,
+    all: true,
+    ...(job.signal ? { cancelSignal: job.signal, forceKillAfterDelay: 500 } : {}),
+  });
   if (job.signal?.aborted) throw new InfraError('interrupted while compiling');
   return { ok: r.exitCode === 0, output: r.all ?? '' };
 }

@@ -65,7 +65,12 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, o: LockOpti
       if (stale) {
         // Move it aside atomically (only one waiter wins the rename), then delete.
         const aside = `${dir}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
-        if (await rename(dir, aside).then(() => true, () => false)) {
+        if (
+          await rename(dir, aside).then(
+            () => true,
+            () => false,
+          )
+        ) {
           o.log?.(`taking over the lock ${dir}: ${stale}`);
           await rm(aside, { recursive: true, force: true });
         }

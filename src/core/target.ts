@@ -66,5 +66,10 @@ export interface Target {
    * infrastructure errors (QEMU missing, kernel image unreadable, boot failed
    * before the first item), as an InfraError.
    */
-  run(items: RunItem[], files: TargetFile[], progress?: Progress, signal?: AbortSignal): Promise<{ results: ItemResult[]; info: TargetInfo }>;
+  run(
+    items: RunItem[],
+    files: TargetFile[],
+    progress?: Progress,
+    signal?: AbortSignal,
+  ): Promise<{ results: ItemResult[]; info: TargetInfo }>;
 }

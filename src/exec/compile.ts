@@ -24,7 +24,10 @@ export interface CompiledProgram {
 /** A compiler error in generated C is our bug: reported with the C line and the spec line it came from. */
 export class GeneratedCodeError extends InfraError {}
 
-export async function compileProgram(prog: GeneratedProgram, o: { signal?: AbortSignal; rebuild?: boolean; log?: (line: string) => void } = {}): Promise<CompiledProgram> {
+export async function compileProgram(
+  prog: GeneratedProgram,
+  o: { signal?: AbortSignal; rebuild?: boolean; log?: (line: string) => void } = {},
+): Promise<CompiledProgram> {
   const t0 = performance.now();
   const lr = await findLiburing();
   const key = sha256(prog.c, readFileSync(RUNTIME_HEADER), await compilerId(), CFLAGS.join(' '), lr.sha256).slice(0, 20);
@@ -37,7 +40,14 @@ export async function compileProgram(prog: GeneratedProgram, o: { signal?: Abort
     build: async (dir) => {
       const source = join(dir, SOURCE);
       await writeFile(source, prog.c);
-      const r = await cc({ sources: [source], out: join(dir, BINARY), flags: CFLAGS, includes: [RUNTIME_DIR, lr.include], libs: [lr.archive], ...(o.signal ? { signal: o.signal } : {}) });
+      const r = await cc({
+        sources: [source],
+        out: join(dir, BINARY),
+        flags: CFLAGS,
+        includes: [RUNTIME_DIR, lr.include],
+        libs: [lr.archive],
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
       if (!r.ok) throw compileError(prog, r.output);
     },
   });
@@ -50,5 +60,8 @@ function compileError(prog: GeneratedProgram, output: string): GeneratedCodeErro
   const m = new RegExp(`${SOURCE.replace('.', '\\.')}:(\\d+):\\d+:`).exec(first);
   const cLine = m ? Number(m[1]) : undefined;
   const origin = cLine ? prog.specLineOf(cLine) : undefined;
-  return new GeneratedCodeError(`generated C does not compile (a uringspec bug): ${first.trim()}${origin ? `\n  generated from ${origin}` : ''}`, output);
+  return new GeneratedCodeError(
+    `generated C does not compile (a uringspec bug): ${first.trim()}${origin ? `\n  generated from ${origin}` : ''}`,
+    output,
+  );
 }

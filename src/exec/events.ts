@@ -32,7 +32,17 @@ export interface Observation {
 const kv = (tokens: string[]) => Object.fromEntries(tokens.map((t) => t.split('=', 2) as [string, string]));
 
 export function parseEvents(stdout: string): Observation {
-  const obs: Observation = { scenario: '', cqes: [], extra: [], heads: [], waits: [], peer: Buffer.alloc(0), datagrams: [], complete: false, stray: [] };
+  const obs: Observation = {
+    scenario: '',
+    cqes: [],
+    extra: [],
+    heads: [],
+    waits: [],
+    peer: Buffer.alloc(0),
+    datagrams: [],
+    complete: false,
+    stray: [],
+  };
   const peerChunks: Buffer[] = [];
   for (const line of stdout.split('\n')) {
     if (!line) continue;
@@ -46,13 +56,29 @@ export function parseEvents(stdout: string): Observation {
         obs.setupFailure = { what: f.what ?? '?', res: Number(f.res) };
         break;
       case 'cqe':
-        obs.cqes.push({ seq: obs.cqes.length, step: Number(f.step), userData: BigInt(f.ud ?? '0'), res: Number(f.res), flags: Number(f.flags) });
+        obs.cqes.push({
+          seq: obs.cqes.length,
+          step: Number(f.step),
+          userData: BigInt(f.ud ?? '0'),
+          res: Number(f.res),
+          flags: Number(f.flags),
+        });
         break;
       case 'extra':
-        obs.extra.push({ seq: obs.cqes.length + obs.extra.length, step: -1, userData: BigInt(f.ud ?? '0'), res: Number(f.res), flags: Number(f.flags) });
+        obs.extra.push({
+          seq: obs.cqes.length + obs.extra.length,
+          step: -1,
+          userData: BigInt(f.ud ?? '0'),
+          res: Number(f.res),
+          flags: Number(f.flags),
+        });
         break;
       case 'head':
-        obs.heads.push({ step: Number(f.step), bgid: Number(f.bgid), ...(f.head !== undefined ? { head: Number(f.head) } : { err: Number(f.err) }) });
+        obs.heads.push({
+          step: Number(f.step),
+          bgid: Number(f.bgid),
+          ...(f.head !== undefined ? { head: Number(f.head) } : { err: Number(f.err) }),
+        });
         break;
       case 'wait':
         obs.waits.push({ step: Number(f.step), want: Number(f.want), got: Number(f.got) });

@@ -8,7 +8,12 @@ import type { Progress } from '../core/progress.ts';
 export class HostTarget implements Target {
   readonly kind = 'host' as const;
 
-  async run(items: RunItem[], _files: TargetFile[], progress?: Progress, signal?: AbortSignal): Promise<{ results: ItemResult[]; info: TargetInfo }> {
+  async run(
+    items: RunItem[],
+    _files: TargetFile[],
+    progress?: Progress,
+    signal?: AbortSignal,
+  ): Promise<{ results: ItemResult[]; info: TargetInfo }> {
     const results: ItemResult[] = [];
     for (const [i, item] of items.entries()) {
       if (signal?.aborted) {
@@ -16,7 +21,14 @@ export class HostTarget implements Target {
         continue;
       }
       const t0 = performance.now();
-      const r = await execa(item.argv[0]!, item.argv.slice(1), { reject: false, timeout: item.timeoutMs, cancelSignal: signal, killSignal: 'SIGKILL', stdin: 'ignore', all: false });
+      const r = await execa(item.argv[0]!, item.argv.slice(1), {
+        reject: false,
+        timeout: item.timeoutMs,
+        cancelSignal: signal,
+        killSignal: 'SIGKILL',
+        stdin: 'ignore',
+        all: false,
+      });
       const durationMs = performance.now() - t0;
       const status = r.timedOut ? 'timeout' : r.signal ? 'signaled' : 'exited';
       results.push({

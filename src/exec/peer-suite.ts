@@ -9,7 +9,17 @@ import { InfraError } from '../core/errors.ts';
 import type { RunItem, TargetFile } from '../core/target.ts';
 
 /** The liburing tests that exercise what the RFC touches (send zc, provided buffers, bundles, plain send/recv). */
-export const DEFAULT_PEER_TESTS = ['send-zerocopy', 'recvsend_bundle', 'recvsend_bundle-inc', 'buf-ring', 'buf-ring-put', 'send_recv', 'send_recvmsg', 'recv-multishot', 'socket-rw'];
+export const DEFAULT_PEER_TESTS = [
+  'send-zerocopy',
+  'recvsend_bundle',
+  'recvsend_bundle-inc',
+  'buf-ring',
+  'buf-ring-put',
+  'send_recv',
+  'send_recvmsg',
+  'recv-multishot',
+  'socket-rw',
+];
 
 /** Generous: send-zerocopy takes ~110 s under TCG. */
 export const PEER_TIMEOUT_MS: Record<string, number> = { 'send-zerocopy': 300_000 };
@@ -31,7 +41,10 @@ export async function buildPeerSuite(tests = DEFAULT_PEER_TESTS): Promise<PeerBi
   if (unknown.length) throw new InfraError(`not liburing 2.9 tests: ${unknown.join(', ')} (see ${join(src, 'test')})`);
   const missing = tests.filter((t) => !existsSync(join(out, `${t}.t`)));
   if (missing.length) {
-    const r = await execa('make', ['-C', join(src, 'test'), '-j2', 'LDFLAGS=-static', ...missing.map((t) => `${t}.t`)], { reject: false, all: true });
+    const r = await execa('make', ['-C', join(src, 'test'), '-j2', 'LDFLAGS=-static', ...missing.map((t) => `${t}.t`)], {
+      reject: false,
+      all: true,
+    });
     if (r.exitCode !== 0) throw new InfraError(`building liburing tests failed: ${(r.all ?? '').split('\n').slice(-5).join('\n')}`);
     mkdirSync(out, { recursive: true });
     for (const t of missing) copyFileSync(join(src, 'test', `${t}.t`), join(out, `${t}.t`));

@@ -12,12 +12,19 @@ export function buildSuite(refs: ScenarioRef[], o: Parameters<typeof compileProg
 }
 
 /** The run items (one per scenario) and the file the target must carry. */
-export function scenarioItems(refs: ScenarioRef[], compiled: CompiledProgram, kind: 'host' | 'qemu'): { items: RunItem[]; files: TargetFile[] } {
+export function scenarioItems(
+  refs: ScenarioRef[],
+  compiled: CompiledProgram,
+  kind: 'host' | 'qemu',
+): { items: RunItem[]; files: TargetFile[] } {
   const argv0 = kind === 'qemu' ? GUEST_SUITE_PATH : compiled.binary;
   // Scenarios tagged may-crash run first, on a freshly booted kernel: memory
   // bugs that read stale slab contents show up (or not) depending on what ran
   // before. Results are still reported in spec order.
-  const ordered = [...refs.filter((r) => scenarioOf(r).tags.includes('may-crash')), ...refs.filter((r) => !scenarioOf(r).tags.includes('may-crash'))];
+  const ordered = [
+    ...refs.filter((r) => scenarioOf(r).tags.includes('may-crash')),
+    ...refs.filter((r) => !scenarioOf(r).tags.includes('may-crash')),
+  ];
   const items = ordered.map((r) => {
     const sc = scenarioOf(r);
     return { id: sc.id, argv: [argv0, sc.id], timeoutMs: sc.timeout_ms };

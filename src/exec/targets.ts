@@ -32,6 +32,11 @@ export async function makeTarget(req: TargetRequest): Promise<MadeTarget> {
   const { resolveKernel } = await import('../kernel/resolve-kernel.ts');
   const { QemuTarget } = await import('../vm/qemu-target.ts');
   const k = await resolveKernel(req.kernel!, { progress: req.progress, ...(req.signal ? { signal: req.signal } : {}) });
-  const target = new QemuTarget({ image: k.image, label: k.label, accel: req.accel ?? 'auto', ...(req.workDir ? { workDir: req.workDir } : {}) });
+  const target = new QemuTarget({
+    image: k.image,
+    label: k.label,
+    accel: req.accel ?? 'auto',
+    ...(req.workDir ? { workDir: req.workDir } : {}),
+  });
   return { target, label: k.label, image: k.image };
 }

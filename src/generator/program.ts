@@ -55,14 +55,21 @@ function emitScenarios(items: ScenarioRef[], out: Emitter): void {
     emitScenario(sc, { basePath: [it.spec.file, 'scenarios', it.index] }, out);
   }
   out.blank();
-  emitDispatcher(items.map((it) => scenarioOf(it)), out);
+  emitDispatcher(
+    items.map((it) => scenarioOf(it)),
+    out,
+  );
 }
 
 function emitDispatcher(scs: Scenario[], out: Emitter): void {
-  out.block('static const struct uspec_entry', () => {
-    out.line('const char *id;');
-    out.line('int (*run)(void);');
-  }, '} scenarios[] = {');
+  out.block(
+    'static const struct uspec_entry',
+    () => {
+      out.line('const char *id;');
+      out.line('int (*run)(void);');
+    },
+    '} scenarios[] = {',
+  );
   out.indented(() => scs.forEach((s) => out.line('{ ', cString(s.id), ', ', scenarioFunctionName(s), ' },')));
   out.line('};');
   out.blank();

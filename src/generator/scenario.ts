@@ -20,9 +20,23 @@ const ZC_FLAGS: Record<SendZcStep['send_zc']['flags'][number], string> = {
   REPORT_USAGE: 'IORING_SEND_ZC_REPORT_USAGE',
   POLL_FIRST: 'IORING_RECVSEND_POLL_FIRST',
 };
-const MSG_FLAGS: Record<SendStep['send']['msg_flags'][number], string> = { WAITALL: 'MSG_WAITALL', DONTWAIT: 'MSG_DONTWAIT', MORE: 'MSG_MORE', NOSIGNAL: 'MSG_NOSIGNAL' };
-const SQE_FLAGS: Record<SendStep['send']['sqe_flags'][number], string> = { ASYNC: 'IOSQE_ASYNC', IO_LINK: 'IOSQE_IO_LINK', IO_DRAIN: 'IOSQE_IO_DRAIN' };
-const SOCK_TYPES: Record<Scenario['socket']['type'], string> = { tcp: 'USPEC_TCP', udp: 'USPEC_UDP', 'unix-stream': 'USPEC_UNIX_STREAM', 'unix-dgram': 'USPEC_UNIX_DGRAM' };
+const MSG_FLAGS: Record<SendStep['send']['msg_flags'][number], string> = {
+  WAITALL: 'MSG_WAITALL',
+  DONTWAIT: 'MSG_DONTWAIT',
+  MORE: 'MSG_MORE',
+  NOSIGNAL: 'MSG_NOSIGNAL',
+};
+const SQE_FLAGS: Record<SendStep['send']['sqe_flags'][number], string> = {
+  ASYNC: 'IOSQE_ASYNC',
+  IO_LINK: 'IOSQE_IO_LINK',
+  IO_DRAIN: 'IOSQE_IO_DRAIN',
+};
+const SOCK_TYPES: Record<Scenario['socket']['type'], string> = {
+  tcp: 'USPEC_TCP',
+  udp: 'USPEC_UDP',
+  'unix-stream': 'USPEC_UNIX_STREAM',
+  'unix-dgram': 'USPEC_UNIX_DGRAM',
+};
 
 /** Names flags from a closed enum as a C bitwise OR; "0" when empty. */
 function flagExpr<K extends string>(names: readonly K[], table: Record<K, string>): string {
@@ -91,7 +105,15 @@ function emitBuffers(layout: Layout, out: Emitter, at: (...p: (string | number)[
     out.blank();
     out.line('/* buffers: ', cUint(layout.buffers.length), ', filled so received bytes can be traced to their source */');
     for (const b of layout.buffers) {
-      out.line(b.cname, ' = uspec_alloc(', cUint(b.size, 1 << 30), ', ', cUint(b.pageOffset, 4095), ');', b.pageOffset ? ` /* ${cComment(b.name)} at page offset ${b.pageOffset} */` : ` /* ${cComment(b.name)} */`);
+      out.line(
+        b.cname,
+        ' = uspec_alloc(',
+        cUint(b.size, 1 << 30),
+        ', ',
+        cUint(b.pageOffset, 4095),
+        ');',
+        b.pageOffset ? ` /* ${cComment(b.name)} at page offset ${b.pageOffset} */` : ` /* ${cComment(b.name)} */`,
+      );
       emitFill(b, b.fill, out);
     }
   });
@@ -111,14 +133,26 @@ function emitRing(sc: Scenario, out: Emitter, at: (...p: (string | number)[]) =>
 function emitSocket(sc: Scenario, out: Emitter, at: (...p: (string | number)[]) => (string | number)[]): void {
   out.from(at('socket'), () => {
     const s = sc.socket;
-    out.line('USPEC_SETUP(&u, "socket", uspec_socketpair(&u, ', SOCK_TYPES[s.type], ', ', cUint(s.sndbuf ?? 0), ', ', cUint(s.rcvbuf ?? 0), ', ', s.nonblocking ? '1' : '0', '));');
+    out.line(
+      'USPEC_SETUP(&u, "socket", uspec_socketpair(&u, ',
+      SOCK_TYPES[s.type],
+      ', ',
+      cUint(s.sndbuf ?? 0),
+      ', ',
+      cUint(s.rcvbuf ?? 0),
+      ', ',
+      s.nonblocking ? '1' : '0',
+      '));',
+    );
   });
 }
 
 function emitProvided(sc: Scenario, layout: Layout, out: Emitter, at: (...p: (string | number)[]) => (string | number)[]): void {
   if (layout.regbufs.length) {
     out.from(at('registered_buffers'), () => {
-      layout.regbufs.forEach((b, i) => out.line('iov[', cUint(i), '] = (struct iovec){ .iov_base = ', b.cname, ', .iov_len = ', cUint(b.size, 1 << 30), ' };'));
+      layout.regbufs.forEach((b, i) =>
+        out.line('iov[', cUint(i), '] = (struct iovec){ .iov_base = ', b.cname, ', .iov_len = ', cUint(b.size, 1 << 30), ' };'),
+      );
       out.line('USPEC_SETUP(&u, "register_buffers", io_uring_register_buffers(&u.ring, iov, ', cUint(layout.regbufs.length), '));');
     });
   }
@@ -127,7 +161,15 @@ function emitProvided(sc: Scenario, layout: Layout, out: Emitter, at: (...p: (st
     out.from(at('buffer_rings', ri), () => {
       const br = `br${cUint(r.bgid, 0xffff)}`;
       out.blank();
-      out.line('/* provided-buffer ring, group ', cUint(r.bgid, 0xffff), ', ', cUint(r.entries), ' entries, addr encoding ', cComment(r.abi), ' */');
+      out.line(
+        '/* provided-buffer ring, group ',
+        cUint(r.bgid, 0xffff),
+        ', ',
+        cUint(r.entries),
+        ' entries, addr encoding ',
+        cComment(r.abi),
+        ' */',
+      );
       out.line('USPEC_SETUP(&u, "buf_ring", uspec_buf_ring(&u, &', br, ', ', cUint(r.entries), ', ', cUint(r.bgid, 0xffff), '));');
       const add = adds.find((a) => a.bgid === r.bgid && a.step === 0)!;
       emitRingAdd(br, r.entries, add.entries, out);
@@ -138,12 +180,54 @@ function emitProvided(sc: Scenario, layout: Layout, out: Emitter, at: (...p: (st
       out.blank();
       if ('count' in p) {
         const b = layout.buffers.find((x) => x.role.kind === 'classic' && x.role.index === pi)!;
-        out.line('/* classic provided buffers: group ', cUint(p.bgid, 0xffff), ', bids ', cUint(p.start_bid, 0xffff), '..', cUint(p.start_bid + p.count - 1, 0xffff), ' */');
-        out.line('USPEC_SETUP(&u, "provide_buffers", uspec_provide(&u, ', b.cname, ', ', cUint(p.size), ', ', cUint(p.count), ', ', cUint(p.bgid, 0xffff), ', ', cUint(p.start_bid, 0xffff), '));');
+        out.line(
+          '/* classic provided buffers: group ',
+          cUint(p.bgid, 0xffff),
+          ', bids ',
+          cUint(p.start_bid, 0xffff),
+          '..',
+          cUint(p.start_bid + p.count - 1, 0xffff),
+          ' */',
+        );
+        out.line(
+          'USPEC_SETUP(&u, "provide_buffers", uspec_provide(&u, ',
+          b.cname,
+          ', ',
+          cUint(p.size),
+          ', ',
+          cUint(p.count),
+          ', ',
+          cUint(p.bgid, 0xffff),
+          ', ',
+          cUint(p.start_bid, 0xffff),
+          '));',
+        );
       } else {
         const addr = encodeRegbufAddr(p.abi, p.regbuf.index, p.regbuf.offset);
-        out.line('/* classic provided buffer ', cUint(p.bid, 0xffff), ' in group ', cUint(p.bgid, 0xffff), ': registered buffer ', cUint(p.regbuf.index), ' offset ', cUint(p.regbuf.offset, Number.MAX_SAFE_INTEGER), ' (', cComment(p.abi), ') */');
-        out.line('USPEC_SETUP(&u, "provide_buffers", uspec_provide(&u, (void *)(uintptr_t)', cU64(addr), ', ', cUint(p.regbuf.len), ', 1, ', cUint(p.bgid, 0xffff), ', ', cUint(p.bid, 0xffff), '));');
+        out.line(
+          '/* classic provided buffer ',
+          cUint(p.bid, 0xffff),
+          ' in group ',
+          cUint(p.bgid, 0xffff),
+          ': registered buffer ',
+          cUint(p.regbuf.index),
+          ' offset ',
+          cUint(p.regbuf.offset, Number.MAX_SAFE_INTEGER),
+          ' (',
+          cComment(p.abi),
+          ') */',
+        );
+        out.line(
+          'USPEC_SETUP(&u, "provide_buffers", uspec_provide(&u, (void *)(uintptr_t)',
+          cU64(addr),
+          ', ',
+          cUint(p.regbuf.len),
+          ', 1, ',
+          cUint(p.bgid, 0xffff),
+          ', ',
+          cUint(p.bid, 0xffff),
+          '));',
+        );
       }
     }),
   );
@@ -151,11 +235,29 @@ function emitProvided(sc: Scenario, layout: Layout, out: Emitter, at: (...p: (st
 
 function emitRingAdd(br: string, entries: number, list: ReturnType<typeof ringAddsOf>[number]['entries'], out: Emitter): void {
   list.forEach((e, j) => {
-    const addr =
-      e.target.kind === 'plain' ? e.target.buffer.cname : `(void *)(uintptr_t)${cU64(e.target.addr)}`;
+    const addr = e.target.kind === 'plain' ? e.target.buffer.cname : `(void *)(uintptr_t)${cU64(e.target.addr)}`;
     const note =
-      e.target.kind === 'regbuf' ? ` /* regbuf ${e.target.index} + ${e.target.offset} */` : e.target.kind === 'raw' ? ' /* raw addr */' : '';
-    out.line('io_uring_buf_ring_add(', br, ', ', addr, ', ', cUint(e.len), ', ', cUint(e.bid, 0xffff), ', io_uring_buf_ring_mask(', cUint(entries), '), ', cUint(j), ');', note);
+      e.target.kind === 'regbuf'
+        ? ` /* regbuf ${e.target.index} + ${e.target.offset} */`
+        : e.target.kind === 'raw'
+          ? ' /* raw addr */'
+          : '';
+    out.line(
+      'io_uring_buf_ring_add(',
+      br,
+      ', ',
+      addr,
+      ', ',
+      cUint(e.len),
+      ', ',
+      cUint(e.bid, 0xffff),
+      ', io_uring_buf_ring_mask(',
+      cUint(entries),
+      '), ',
+      cUint(j),
+      ');',
+      note,
+    );
   });
   out.line('io_uring_buf_ring_advance(', br, ', ', cUint(list.length), ');');
 }
@@ -173,12 +275,36 @@ function emitStep(sc: Scenario, layout: Layout, i: number, out: Emitter): void {
     const op = zc ? st.send_zc : st.send;
     const ud = op.user_data ?? n;
     const buf = sourcePointer(op.source, layout, n);
-    out.line('/* step ', cUint(n), ': ', zc ? 'send_zc' : 'send', op.buf_group !== undefined ? `, buffer group ${op.buf_group}` : '', op.flags.length ? `, ${op.flags.join(' | ')}` : '', ' */');
+    out.line(
+      '/* step ',
+      cUint(n),
+      ': ',
+      zc ? 'send_zc' : 'send',
+      op.buf_group !== undefined ? `, buffer group ${op.buf_group}` : '',
+      op.flags.length ? `, ${op.flags.join(' | ')}` : '',
+      ' */',
+    );
     out.line('sqe = uspec_sqe(&u);');
-    if (zc) out.line('io_uring_prep_send_zc(sqe, u.fd, ', buf, ', ', cUint(op.len), ', ', flagExpr(op.msg_flags, MSG_FLAGS), ', ', flagExpr(st.send_zc.flags, ZC_FLAGS), ');');
+    if (zc)
+      out.line(
+        'io_uring_prep_send_zc(sqe, u.fd, ',
+        buf,
+        ', ',
+        cUint(op.len),
+        ', ',
+        flagExpr(op.msg_flags, MSG_FLAGS),
+        ', ',
+        flagExpr(st.send_zc.flags, ZC_FLAGS),
+        ');',
+      );
     else {
       out.line('io_uring_prep_send(sqe, u.fd, ', buf, ', ', cUint(op.len), ', ', flagExpr(op.msg_flags, MSG_FLAGS), ');');
-      if (st.send.flags.length) out.line('sqe->ioprio |= ', flagExpr(st.send.flags, { BUNDLE: 'IORING_RECVSEND_BUNDLE', POLL_FIRST: 'IORING_RECVSEND_POLL_FIRST' }), ';');
+      if (st.send.flags.length)
+        out.line(
+          'sqe->ioprio |= ',
+          flagExpr(st.send.flags, { BUNDLE: 'IORING_RECVSEND_BUNDLE', POLL_FIRST: 'IORING_RECVSEND_POLL_FIRST' }),
+          ';',
+        );
     }
     if (zc && st.send_zc.buf_index !== undefined) out.line('sqe->buf_index = ', cUint(st.send_zc.buf_index, 0xffff), ';');
     else if (op.source && 'regbuf' in op.source) out.line('sqe->buf_index = ', cUint(op.source.regbuf.index, 0xffff), ';');
@@ -203,7 +329,15 @@ function emitStep(sc: Scenario, layout: Layout, i: number, out: Emitter): void {
     const add = ringAddsOf(sc).find((a) => a.step === n)!;
     out.line('/* step ', cUint(n), ': add ', cUint(add.entries.length), ' buffers to ring ', cUint(ring.bgid, 0xffff), ' */');
     emitRingAdd(`br${cUint(ring.bgid, 0xffff)}`, ring.entries, add.entries, out);
-    out.line('uspec_out("ring_add step=%d bgid=%d n=%d", ', cUint(n), ', ', cUint(ring.bgid, 0xffff), ', ', cUint(add.entries.length), ');');
+    out.line(
+      'uspec_out("ring_add step=%d bgid=%d n=%d", ',
+      cUint(n),
+      ', ',
+      cUint(ring.bgid, 0xffff),
+      ', ',
+      cUint(add.entries.length),
+      ');',
+    );
   }
 }
 

@@ -25,7 +25,11 @@ export function judge(sc: Scenario, obs: Observation, prediction: Prediction | N
   const bytes = new BufferBytes(layout);
   const pinDiffs = checkPins(sc, obs, layout, bytes);
   if (prediction.kind === 'no-oracle') {
-    return { status: 'no-oracle', diffs: pinDiffs, summary: `no oracle: ${prediction.reason}${pinDiffs.length ? `; ${pinDiffs.length} pin(s) fail` : ''}` };
+    return {
+      status: 'no-oracle',
+      diffs: pinDiffs,
+      summary: `no oracle: ${prediction.reason}${pinDiffs.length ? `; ${pinDiffs.length} pin(s) fail` : ''}`,
+    };
   }
   const diffs: Diff[] = [];
   compareSetup(prediction, obs, diffs);
@@ -37,7 +41,10 @@ export function judge(sc: Scenario, obs: Observation, prediction: Prediction | N
   diffs.push(...pinDiffs);
   const pinConflicts = pinConflictsOf(sc, prediction, layout, bytes);
   const status = diffs.length ? 'fail' : 'pass';
-  const summary = status === 'pass' ? `pass (${prediction.profile}: ${prediction.requests.length} request(s), ${obs.cqes.length + obs.extra.length} CQE(s))` : `${diffs.length} difference(s); first: ${diffs[0]!.where} ${diffs[0]!.field}: expected ${diffs[0]!.expected}, got ${diffs[0]!.got}${diffs[0]!.rule ? ` [${diffs[0]!.rule}]` : ''}`;
+  const summary =
+    status === 'pass'
+      ? `pass (${prediction.profile}: ${prediction.requests.length} request(s), ${obs.cqes.length + obs.extra.length} CQE(s))`
+      : `${diffs.length} difference(s); first: ${diffs[0]!.where} ${diffs[0]!.field}: expected ${diffs[0]!.expected}, got ${diffs[0]!.got}${diffs[0]!.rule ? ` [${diffs[0]!.rule}]` : ''}`;
   return { status, diffs, summary, ...(pinConflicts.length ? { pinConflicts } : {}) };
 }
 
@@ -46,7 +53,8 @@ function compareSetup(p: Prediction, obs: Observation, diffs: Diff[]): void {
   const g = obs.setupFailure;
   if (!e && !g) return;
   const show = (f?: { what: string; res: number }) => (f ? `${f.what} ${describeRes(f.res)}` : 'success');
-  if (!e || !g || e.what !== g.what || e.res !== g.res) diffs.push({ where: 'setup', field: 'result', expected: show(e), got: show(g), ...(e ? { rule: e.rule } : {}) });
+  if (!e || !g || e.what !== g.what || e.res !== g.res)
+    diffs.push({ where: 'setup', field: 'result', expected: show(e), got: show(g), ...(e ? { rule: e.rule } : {}) });
 }
 
 function allCqes(obs: Observation): ObservedCqe[] {
@@ -63,24 +71,68 @@ function compareCqes(p: Prediction, obs: Observation, diffs: Diff[]): void {
       const where = `cqe ${i + 1} of user_data ${req.userData} (step ${req.step} ${req.op}${e.kind === 'notif' ? ', notification' : ''})`;
       const g = got[i];
       if (!g) {
-        diffs.push({ where, field: 'count', expected: `res ${resToString(e.res)} flags ${formatCqeFlags(e.flags)}`, got: 'missing', rule: e.resRule });
+        diffs.push({
+          where,
+          field: 'count',
+          expected: `res ${resToString(e.res)} flags ${formatCqeFlags(e.flags)}`,
+          got: 'missing',
+          rule: e.resRule,
+        });
         return;
       }
       // A notification where the result should be: the order rule, not the values, is what broke.
       const swapped = g.flags & CQE_F.NOTIF && e.kind !== 'notif';
-      if (!resContains(e.res, g.res)) diffs.push({ where, field: 'res', expected: resToString(e.res), got: describeRes(g.res), rule: swapped ? 'zc.notif-after-result' : e.resRule });
-      if (g.flags !== e.flags) diffs.push({ where, field: fieldOfFlags(e.flags, g.flags), expected: formatCqeFlags(e.flags), got: formatCqeFlags(g.flags), rule: swapped ? 'zc.notif-after-result' : e.flagsRule });
+      if (!resContains(e.res, g.res))
+        diffs.push({
+          where,
+          field: 'res',
+          expected: resToString(e.res),
+          got: describeRes(g.res),
+          rule: swapped ? 'zc.notif-after-result' : e.resRule,
+        });
+      if (g.flags !== e.flags)
+        diffs.push({
+          where,
+          field: fieldOfFlags(e.flags, g.flags),
+          expected: formatCqeFlags(e.flags),
+          got: formatCqeFlags(g.flags),
+          rule: swapped ? 'zc.notif-after-result' : e.flagsRule,
+        });
     });
-    got.slice(req.cqes.length).forEach((g, k) =>
-      diffs.push({ where: `cqe ${req.cqes.length + k + 1} of user_data ${req.userData} (step ${req.step} ${req.op})`, field: 'count', expected: 'none', got: `res ${describeRes(g.res)} flags ${formatCqeFlags(g.flags)}`, rule: req.cqes[req.cqes.length - 1]?.flagsRule ?? 'send.result' }),
-    );
+    got
+      .slice(req.cqes.length)
+      .forEach((g, k) =>
+        diffs.push({
+          where: `cqe ${req.cqes.length + k + 1} of user_data ${req.userData} (step ${req.step} ${req.op})`,
+          field: 'count',
+          expected: 'none',
+          got: `res ${describeRes(g.res)} flags ${formatCqeFlags(g.flags)}`,
+          rule: req.cqes[req.cqes.length - 1]?.flagsRule ?? 'send.result',
+        }),
+      );
   }
-  for (const [ud, got] of byUd) for (const g of got) diffs.push({ where: `cqe #${g.seq + 1} (user_data ${ud})`, field: 'count', expected: 'no CQE for this user_data', got: `res ${describeRes(g.res)} flags ${formatCqeFlags(g.flags)}` });
+  for (const [ud, got] of byUd)
+    for (const g of got)
+      diffs.push({
+        where: `cqe #${g.seq + 1} (user_data ${ud})`,
+        field: 'count',
+        expected: 'no CQE for this user_data',
+        got: `res ${describeRes(g.res)} flags ${formatCqeFlags(g.flags)}`,
+      });
   if (p.resultOrder === 'submission') {
-    const firstSeq = p.requests.map((r) => ({ ud: r.userData, seq: allCqes(obs).find((c) => c.userData === r.userData)?.seq })).filter((x): x is { ud: bigint; seq: number } => x.seq !== undefined);
+    const firstSeq = p.requests
+      .map((r) => ({ ud: r.userData, seq: allCqes(obs).find((c) => c.userData === r.userData)?.seq }))
+      .filter((x): x is { ud: bigint; seq: number } => x.seq !== undefined);
     const order = [...firstSeq].sort((a, b) => a.seq - b.seq).map((x) => x.ud);
     const want = firstSeq.map((x) => x.ud);
-    if (order.join() !== want.join()) diffs.push({ where: 'cqe order', field: 'first CQE per request', expected: want.join(', '), got: order.join(', '), rule: 'sock.stream-bytes' });
+    if (order.join() !== want.join())
+      diffs.push({
+        where: 'cqe order',
+        field: 'first CQE per request',
+        expected: want.join(', '),
+        got: order.join(', '),
+        rule: 'sock.stream-bytes',
+      });
   }
 }
 
@@ -94,7 +146,14 @@ function compareHeads(p: Prediction, obs: Observation, diffs: Diff[]): void {
     const g = obs.heads.find((x) => x.step === h.step && x.bgid === h.bgid);
     const where = `ring ${h.bgid} head (step ${h.step})`;
     if (!g) diffs.push({ where, field: 'head', expected: String(h.head), got: 'not reported', rule: h.rule });
-    else if (g.head !== h.head) diffs.push({ where, field: 'head', expected: String(h.head), got: g.head === undefined ? `error ${describeRes(g.err ?? 0)}` : String(g.head), rule: h.rule });
+    else if (g.head !== h.head)
+      diffs.push({
+        where,
+        field: 'head',
+        expected: String(h.head),
+        got: g.head === undefined ? `error ${describeRes(g.err ?? 0)}` : String(g.head),
+        rule: h.rule,
+      });
   }
 }
 
@@ -123,13 +182,28 @@ function comparePeer(p: Prediction, obs: Observation, bytes: BufferBytes, diffs:
       return e !== undefined && ('exact' in e.res ? e.res.exact >= 0 : e.res.min >= 0);
     };
     const want = p.peer.chunks.filter(succeeded).map(count);
-    if (want.join() !== obs.datagrams.join()) diffs.push({ where: 'peer datagrams', field: 'lengths', expected: want.join(', ') || 'none', got: obs.datagrams.join(', ') || 'none', rule: 'sock.dgram' });
+    if (want.join() !== obs.datagrams.join())
+      diffs.push({
+        where: 'peer datagrams',
+        field: 'lengths',
+        expected: want.join(', ') || 'none',
+        got: obs.datagrams.join(', ') || 'none',
+        rule: 'sock.dgram',
+      });
   }
   diffPeerBytes(data, obs.peer, bytes, (at) => expectedOrigin(map, at), rule, 'peer bytes', diffs);
 }
 
 /** Length and first differing byte, with where the received bytes came from. */
-function diffPeerBytes(want: Buffer, got: Buffer, bytes: BufferBytes, origin: (at: number) => string | undefined, rule: string, where: string, diffs: Diff[]): void {
+function diffPeerBytes(
+  want: Buffer,
+  got: Buffer,
+  bytes: BufferBytes,
+  origin: (at: number) => string | undefined,
+  rule: string,
+  where: string,
+  diffs: Diff[],
+): void {
   const n = Math.min(want.length, got.length);
   let d = 0;
   while (d < n && want[d] === got[d]) d++;
@@ -157,21 +231,39 @@ function resPinValue(r: ResExpect): { exact: number } | { min: number; max: numb
   return r;
 }
 
-
 /** Why an observed (or predicted) CQE does not satisfy a pin, field by field. */
-function pinMismatch(pin: CqeExpect, res: { exact: number } | { min: number; max: number }, flags: number): { field: string; expected: string; got: string }[] {
+function pinMismatch(
+  pin: CqeExpect,
+  res: { exact: number } | { min: number; max: number },
+  flags: number,
+): { field: string; expected: string; got: string }[] {
   const out: { field: string; expected: string; got: string }[] = [];
   if (pin.res !== undefined) {
     const want = resPinValue(pin.res);
-    const ok = want === undefined ? false : 'exact' in res ? resContains(want, res.exact) : 'exact' in want ? res.min === want.exact && res.max === want.exact : res.min >= want.min && res.max <= want.max;
-    if (!ok) out.push({ field: 'res', expected: String(typeof pin.res === 'object' ? `${pin.res.min}..${pin.res.max}` : pin.res), got: 'exact' in res ? describeRes(res.exact) : resToString(res) });
+    const ok =
+      want === undefined
+        ? false
+        : 'exact' in res
+          ? resContains(want, res.exact)
+          : 'exact' in want
+            ? res.min === want.exact && res.max === want.exact
+            : res.min >= want.min && res.max <= want.max;
+    if (!ok)
+      out.push({
+        field: 'res',
+        expected: String(typeof pin.res === 'object' ? `${pin.res.min}..${pin.res.max}` : pin.res),
+        got: 'exact' in res ? describeRes(res.exact) : resToString(res),
+      });
   }
-  if (pin.flags !== undefined && (flags & 0xffff) !== cqeFlagBits(pin.flags)) out.push({ field: 'flags', expected: pin.flags.join('|') || '0', got: formatCqeFlags(flags & 0xffff) });
-  if (pin.bid !== undefined && (!(flags & CQE_F.BUFFER) || flags >>> CQE_BUFFER_SHIFT !== pin.bid)) out.push({ field: 'bid', expected: String(pin.bid), got: flags & CQE_F.BUFFER ? String(flags >>> CQE_BUFFER_SHIFT) : 'no buffer' });
-  if (pin.notif !== undefined && Boolean(flags & CQE_F.NOTIF) !== pin.notif) out.push({ field: 'notif', expected: String(pin.notif), got: String(Boolean(flags & CQE_F.NOTIF)) });
+  if (pin.flags !== undefined && (flags & 0xffff) !== cqeFlagBits(pin.flags))
+    out.push({ field: 'flags', expected: pin.flags.join('|') || '0', got: formatCqeFlags(flags & 0xffff) });
+  if (pin.bid !== undefined && (!(flags & CQE_F.BUFFER) || flags >>> CQE_BUFFER_SHIFT !== pin.bid))
+    out.push({ field: 'bid', expected: String(pin.bid), got: flags & CQE_F.BUFFER ? String(flags >>> CQE_BUFFER_SHIFT) : 'no buffer' });
+  if (pin.notif !== undefined && Boolean(flags & CQE_F.NOTIF) !== pin.notif)
+    out.push({ field: 'notif', expected: String(pin.notif), got: String(Boolean(flags & CQE_F.NOTIF)) });
   if (pin.usage !== undefined) {
     // IORING_NOTIF_USAGE_ZC_COPIED is bit 31 of the notification's res.
-    const copied = (('exact' in res ? res.exact : res.min) >>> 0 & 0x80000000) !== 0;
+    const copied = ((('exact' in res ? res.exact : res.min) >>> 0) & 0x80000000) !== 0;
     if (copied !== (pin.usage === 'copied')) out.push({ field: 'usage', expected: pin.usage, got: copied ? 'copied' : 'zc' });
   }
   return out;
@@ -191,12 +283,17 @@ function segmentBytes(sc: Scenario, layout: Layout, bytes: BufferBytes, seg: Seg
     return r ? bytes.source({ buffer: r.name, offset: seg.offset, len: seg.len }) : `no regbuf ${seg.regbuf}`;
   }
   if ('ring' in seg) {
-    const e = ringAddsOf(sc).filter((a) => a.bgid === seg.ring).flatMap((a) => a.entries).find((x) => x.bid === seg.bid);
+    const e = ringAddsOf(sc)
+      .filter((a) => a.bgid === seg.ring)
+      .flatMap((a) => a.entries)
+      .find((x) => x.bid === seg.bid);
     if (!e) return `no entry with bid ${seg.bid} in ring ${seg.ring}`;
     if (e.target.kind === 'plain') return bytes.source({ buffer: e.target.buffer.name, offset: seg.offset, len: seg.len });
     if (e.target.kind === 'regbuf') {
       const r = layout.regbufs[e.target.index];
-      return r ? bytes.source({ buffer: r.name, offset: e.target.offset + seg.offset, len: seg.len }) : `ring ${seg.ring} bid ${seg.bid} names no regbuf`;
+      return r
+        ? bytes.source({ buffer: r.name, offset: e.target.offset + seg.offset, len: seg.len })
+        : `ring ${seg.ring} bid ${seg.bid} names no regbuf`;
     }
     return `ring ${seg.ring} bid ${seg.bid} is a raw addr`;
   }
@@ -206,7 +303,9 @@ function segmentBytes(sc: Scenario, layout: Layout, bytes: BufferBytes, seg: Seg
   if (!src) return `step ${seg.source_of_step} has no source`;
   if ('plain' in src) return bytes.source({ buffer: `step ${seg.source_of_step} source`, offset: seg.offset, len: seg.len });
   const r = layout.regbufs[src.regbuf.index];
-  return r ? bytes.source({ buffer: r.name, offset: src.regbuf.offset + seg.offset, len: seg.len }) : `step ${seg.source_of_step} names no regbuf`;
+  return r
+    ? bytes.source({ buffer: r.name, offset: src.regbuf.offset + seg.offset, len: seg.len })
+    : `step ${seg.source_of_step} names no regbuf`;
 }
 
 function checkPins(sc: Scenario, obs: Observation, layout: Layout, bytes: BufferBytes): Diff[] {
@@ -226,10 +325,18 @@ function checkPins(sc: Scenario, obs: Observation, layout: Layout, bytes: Buffer
     const heads = finalHeads(obs);
     for (const [bgid, head] of Object.entries(ex.ring_heads)) {
       const g = heads.get(Number(bgid));
-      if (g !== head) diffs.push({ where: `pin: ring ${bgid} head`, field: 'head', expected: String(head), got: g === undefined ? 'not reported' : String(g), rule: 'pin' });
+      if (g !== head)
+        diffs.push({
+          where: `pin: ring ${bgid} head`,
+          field: 'head',
+          expected: String(head),
+          got: g === undefined ? 'not reported' : String(g),
+          rule: 'pin',
+        });
     }
   }
-  if (ex?.peer?.len !== undefined && obs.peer.length !== ex.peer.len) diffs.push({ where: 'pin: peer', field: 'length', expected: String(ex.peer.len), got: String(obs.peer.length), rule: 'pin' });
+  if (ex?.peer?.len !== undefined && obs.peer.length !== ex.peer.len)
+    diffs.push({ where: 'pin: peer', field: 'length', expected: String(ex.peer.len), got: String(obs.peer.length), rule: 'pin' });
   if (ex?.peer?.bytes) {
     const parts = ex.peer.bytes.map((s) => segmentBytes(sc, layout, bytes, s));
     const bad = parts.find((x): x is string => typeof x === 'string');
@@ -251,7 +358,12 @@ function checkPins(sc: Scenario, obs: Observation, layout: Layout, bytes: Buffer
   return diffs;
 }
 
-const segName = (s: Segment) => ('regbuf' in s ? `regbuf[${s.regbuf}] offset ${s.offset}` : 'ring' in s ? `ring ${s.ring} bid ${s.bid} offset ${s.offset}` : `step ${s.source_of_step} source offset ${s.offset}`);
+const segName = (s: Segment) =>
+  'regbuf' in s
+    ? `regbuf[${s.regbuf}] offset ${s.offset}`
+    : 'ring' in s
+      ? `ring ${s.ring} bid ${s.bid} offset ${s.offset}`
+      : `step ${s.source_of_step} source offset ${s.offset}`;
 
 /** Pins the model disagrees with: reported, never silently trusted either way. */
 function pinConflictsOf(sc: Scenario, p: Prediction, layout: Layout, bytes: BufferBytes): Diff[] {
@@ -262,7 +374,14 @@ function pinConflictsOf(sc: Scenario, p: Prediction, layout: Layout, bytes: Buff
       const where = `pin: cqe ${i + 1} of user_data ${ud} (step ${step})`;
       const e: PredictedCqe | undefined = req?.cqes[i];
       if (!e) return void out.push({ where, field: 'count', expected: 'model: no such CQE', got: 'pinned', rule: 'pin' });
-      for (const m of pinMismatch(pin, e.res, e.flags)) out.push({ where, field: m.field, expected: `pin ${m.expected}`, got: `model ${m.got}`, rule: m.field === 'res' ? e.resRule : e.flagsRule });
+      for (const m of pinMismatch(pin, e.res, e.flags))
+        out.push({
+          where,
+          field: m.field,
+          expected: `pin ${m.expected}`,
+          got: `model ${m.got}`,
+          rule: m.field === 'res' ? e.resRule : e.flagsRule,
+        });
     });
   }
   const ex = sc.expect;
@@ -270,7 +389,8 @@ function pinConflictsOf(sc: Scenario, p: Prediction, layout: Layout, bytes: Buff
     const last = sc.steps.length + 1;
     for (const [bgid, head] of Object.entries(ex.ring_heads)) {
       const h = p.heads.find((x) => x.step === last && x.bgid === Number(bgid));
-      if (h && h.head !== head) out.push({ where: `pin: ring ${bgid} head`, field: 'head', expected: `pin ${head}`, got: `model ${h.head}`, rule: h.rule });
+      if (h && h.head !== head)
+        out.push({ where: `pin: ring ${bgid} head`, field: 'head', expected: `pin ${head}`, got: `model ${h.head}`, rule: h.rule });
     }
   }
   const exact = p.peer.chunks.every((c) => {
@@ -282,10 +402,24 @@ function pinConflictsOf(sc: Scenario, p: Prediction, layout: Layout, bytes: Buff
       const e = p.requests.find((r) => r.userData === c.userData)!.cqes[c.cqe]!;
       return 'exact' in e.res ? e.res.exact : 0;
     }).data;
-    if (ex.peer.len !== undefined && ex.peer.len !== model.length) out.push({ where: 'pin: peer', field: 'length', expected: `pin ${ex.peer.len}`, got: `model ${model.length}`, rule: 'sock.stream-bytes' });
+    if (ex.peer.len !== undefined && ex.peer.len !== model.length)
+      out.push({
+        where: 'pin: peer',
+        field: 'length',
+        expected: `pin ${ex.peer.len}`,
+        got: `model ${model.length}`,
+        rule: 'sock.stream-bytes',
+      });
     if (ex.peer.bytes) {
       const parts = ex.peer.bytes.map((s) => segmentBytes(sc, layout, bytes, s));
-      if (parts.every((x): x is Buffer => typeof x !== 'string') && !Buffer.concat(parts).equals(model)) out.push({ where: 'pin: peer bytes', field: 'bytes', expected: 'pinned segments', got: 'model bytes differ', rule: 'sock.stream-bytes' });
+      if (parts.every((x): x is Buffer => typeof x !== 'string') && !Buffer.concat(parts).equals(model))
+        out.push({
+          where: 'pin: peer bytes',
+          field: 'bytes',
+          expected: 'pinned segments',
+          got: 'model bytes differ',
+          rule: 'sock.stream-bytes',
+        });
     }
   }
   return out;

@@ -10,7 +10,12 @@ import { cqesForReport, type ScenarioResult } from './result.ts';
 import type { Verdict } from './verdict.ts';
 
 /** Turns target results into judged scenario results, in spec order. */
-export function judgeItems(refs: ScenarioRef[], results: ItemResult[], oracle: Oracle, reproduce: (ref: ScenarioRef) => string): ScenarioResult[] {
+export function judgeItems(
+  refs: ScenarioRef[],
+  results: ItemResult[],
+  oracle: Oracle,
+  reproduce: (ref: ScenarioRef) => string,
+): ScenarioResult[] {
   const byId = new Map(results.map((r) => [r.id, r]));
   return refs.map((ref) => resultOf(ref, byId.get(scenarioOf(ref).id), oracle, reproduce));
 }
@@ -25,11 +30,34 @@ function resultOf(ref: ScenarioRef, item: ItemResult | undefined, oracle: Oracle
     tags: sc.tags,
     reproduce: reproduce(ref),
   };
-  if (!item) return { ...base, status: 'error', summary: 'the target returned no result for this scenario', diffs: [], pinConflicts: [], durationMs: 0, cqes: [], kernelSplats: [] };
+  if (!item)
+    return {
+      ...base,
+      status: 'error',
+      summary: 'the target returned no result for this scenario',
+      diffs: [],
+      pinConflicts: [],
+      durationMs: 0,
+      cqes: [],
+      kernelSplats: [],
+    };
   const obs = parseEvents(item.stdout);
-  const common = { durationMs: item.durationMs, cqes: cqesForReport(obs.cqes), kernelSplats: item.kernelSplats, ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}) };
+  const common = {
+    durationMs: item.durationMs,
+    cqes: cqesForReport(obs.cqes),
+    kernelSplats: item.kernelSplats,
+    ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}),
+  };
   const verdict = verdictOf(sc, item, obs, oracle);
-  return { ...base, ...common, status: verdict.status, summary: verdict.summary, diffs: verdict.diffs, pinConflicts: verdict.pinConflicts ?? [], ...(verdict.expected ? { expected: verdict.expected } : {}) };
+  return {
+    ...base,
+    ...common,
+    status: verdict.status,
+    summary: verdict.summary,
+    diffs: verdict.diffs,
+    pinConflicts: verdict.pinConflicts ?? [],
+    ...(verdict.expected ? { expected: verdict.expected } : {}),
+  };
 }
 
 function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Oracle): Verdict {
@@ -46,11 +74,20 @@ function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Ora
       break;
   }
   if (item.exitCode !== 0 || obs.fatal || !obs.complete)
-    return { status: 'error', summary: obs.fatal ?? `the scenario program exited with ${item.exitCode}${obs.complete ? '' : ' before its end line'}`, diffs: [] };
+    return {
+      status: 'error',
+      summary: obs.fatal ?? `the scenario program exited with ${item.exitCode}${obs.complete ? '' : ' before its end line'}`,
+      diffs: [],
+    };
   const v = oracle.judge(sc, obs);
   if (item.kernelSplats.length) {
     // A kernel warning while the scenario ran is a failure even if the CQEs looked right.
-    return { ...v, status: v.status === 'pass' || v.status === 'no-oracle' ? 'fail' : v.status, summary: `kernel log: ${item.kernelSplats[0]}`, diffs: [...splatDiffs(item), ...v.diffs] };
+    return {
+      ...v,
+      status: v.status === 'pass' || v.status === 'no-oracle' ? 'fail' : v.status,
+      summary: `kernel log: ${item.kernelSplats[0]}`,
+      diffs: [...splatDiffs(item), ...v.diffs],
+    };
   }
   return v;
 }
@@ -58,8 +95,15 @@ function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Ora
 /** The line that names the crash ("BUG: unable to handle page fault ...") and the io_uring frame it happened under. */
 function crashHeadline(item: ItemResult): string {
   const lines = [...item.kernelSplats, ...(item.consoleTail ?? '').split('\n')];
-  const head = lines.find((l) => /BUG:|general protection fault|KASAN:|Oops:|kernel BUG/.test(l)) ?? lines.find((l) => /Kernel panic/.test(l)) ?? 'no panic message captured';
-  const frame = (item.consoleTail ?? '').split('\n').find((l) => /\bio_\w+\+0x/.test(l))?.trim().replace(/^\? /, '');
+  const head =
+    lines.find((l) => /BUG:|general protection fault|KASAN:|Oops:|kernel BUG/.test(l)) ??
+    lines.find((l) => /Kernel panic/.test(l)) ??
+    'no panic message captured';
+  const frame = (item.consoleTail ?? '')
+    .split('\n')
+    .find((l) => /\bio_\w+\+0x/.test(l))
+    ?.trim()
+    .replace(/^\? /, '');
   return `${head.replace(/^\[[^\]]*\]\s*/, '').trim()}${frame ? ` (in ${frame})` : ''}`;
 }
 

@@ -17,7 +17,13 @@ export interface PeerResult {
 export function peerResultOf(item: ItemResult): PeerResult {
   const test = item.id.replace(/^peer:/, '');
   const tail = item.stdout.split('\n').slice(-8).join('\n');
-  const base = { test, durationMs: item.durationMs, kernelSplats: item.kernelSplats, tail, ...(item.exitCode !== undefined ? { exitCode: item.exitCode } : {}) };
+  const base = {
+    test,
+    durationMs: item.durationMs,
+    kernelSplats: item.kernelSplats,
+    tail,
+    ...(item.exitCode !== undefined ? { exitCode: item.exitCode } : {}),
+  };
   if (item.status === 'timeout') return { ...base, status: 'timeout' };
   if (item.status !== 'exited') return { ...base, status: 'crash' };
   if (item.kernelSplats.length) return { ...base, status: 'fail' };
@@ -27,5 +33,7 @@ export function peerResultOf(item: ItemResult): PeerResult {
 /** A regression: passed (or skipped) on the baseline, fails on the patched kernel. */
 export function regressions(baseline: PeerResult[], patched: PeerResult[]): string[] {
   const before = new Map(baseline.map((r) => [r.test, r.status]));
-  return patched.filter((r) => (before.get(r.test) === 'pass' || before.get(r.test) === 'skip') && r.status !== 'pass' && r.status !== 'skip').map((r) => r.test);
+  return patched
+    .filter((r) => (before.get(r.test) === 'pass' || before.get(r.test) === 'skip') && r.status !== 'pass' && r.status !== 'skip')
+    .map((r) => r.test);
 }

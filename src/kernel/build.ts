@@ -86,7 +86,11 @@ export interface KernelPlan {
 async function inputBytes(path: string): Promise<Buffer> {
   if (!(await stat(path)).isDirectory()) return readFile(path);
   const names = (await readdir(path)).sort();
-  return Buffer.concat(await Promise.all(names.map(async (n) => Buffer.concat([Buffer.from(`${n}\0`), await readFile(join(path, n)).catch(() => Buffer.alloc(0))]))));
+  return Buffer.concat(
+    await Promise.all(
+      names.map(async (n) => Buffer.concat([Buffer.from(`${n}\0`), await readFile(join(path, n)).catch(() => Buffer.alloc(0))])),
+    ),
+  );
 }
 
 /** Everything about a build that is known without building: the cache key and paths. */
@@ -148,18 +152,32 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
           await mkdir(objDir, { recursive: true });
           const logFile = join(staging, 'build.log');
           const makeVars = cc ? [`CC=${cc}`] : [];
-          const make = (args: string[], progress = false) => runMake({ tree, objDir, args: [...makeVars, ...args], logFile, log, progress, ...(opts.signal ? { signal: opts.signal } : {}) });
+          const make = (args: string[], progress = false) =>
+            runMake({
+              tree,
+              objDir,
+              args: [...makeVars, ...args],
+              logFile,
+              log,
+              progress,
+              ...(opts.signal ? { signal: opts.signal } : {}),
+            });
           process.env.CCACHE_DIR ??= cacheDir('ccache');
 
           log(`[kernel] ${name}: configuring (${recipe.config.base} + ${fragments.map((f) => basename(f)).join(' + ')})`);
           await make([recipe.config.base]);
-          const merge = await execa(join(tree, 'scripts/kconfig/merge_config.sh'), ['-m', '-O', objDir, join(objDir, '.config'), ...fragments], { cwd: tree, reject: false, all: true });
+          const merge = await execa(
+            join(tree, 'scripts/kconfig/merge_config.sh'),
+            ['-m', '-O', objDir, join(objDir, '.config'), ...fragments],
+            { cwd: tree, reject: false, all: true },
+          );
           if (merge.exitCode !== 0) throw new BuildError('merge_config.sh failed', merge.all);
           await make(['olddefconfig']);
           const bad = await checkKconfig(join(objDir, '.config'), fragments);
           if (bad.length > 0) {
             throw new BuildError(
-              `required kernel config symbols did not end up in ${join(objDir, '.config')} (unmet dependencies?):\n` + bad.map((b) => `  - ${b.wanted} (from ${basename(b.fragment)}): got ${b.got}`).join('\n'),
+              `required kernel config symbols did not end up in ${join(objDir, '.config')} (unmet dependencies?):\n` +
+                bad.map((b) => `  - ${b.wanted} (from ${basename(b.fragment)}): got ${b.got}`).join('\n'),
             );
           }
           const jobs = opts.jobs ?? cpus().length;
@@ -171,7 +189,22 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
           seconds = (Date.now() - t0) / 1000;
           await writeFile(
             join(staging, 'meta.json'),
-            JSON.stringify({ recipe: recipe.name, variant: opts.variant ?? null, key, branch, tree, objDir, gcc, seconds, builtAt: new Date().toISOString(), patches: patches.map((p) => p.label) }, null, 2),
+            JSON.stringify(
+              {
+                recipe: recipe.name,
+                variant: opts.variant ?? null,
+                key,
+                branch,
+                tree,
+                objDir,
+                gcc,
+                seconds,
+                builtAt: new Date().toISOString(),
+                patches: patches.map((p) => p.label),
+              },
+              null,
+              2,
+            ),
           );
         },
         { log, ...(opts.signal ? { signal: opts.signal } : {}) },

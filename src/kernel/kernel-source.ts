@@ -37,7 +37,8 @@ export async function ensureTree(recipe: Recipe, tarball: string, log: (s: strin
   await rm(tree, { recursive: true, force: true });
   await mkdir(trees, { recursive: true });
   const t = await execa('tar', ['-xf', tarball, '-C', trees], { reject: false, all: true });
-  if (t.exitCode !== 0 || !existsSync(tree)) throw new BuildError(`unpacking ${tarball} failed (expected top directory ${src.topDir})`, t.all);
+  if (t.exitCode !== 0 || !existsSync(tree))
+    throw new BuildError(`unpacking ${tarball} failed (expected top directory ${src.topDir})`, t.all);
   const git = (...args: string[]) => execa('git', args, { cwd: tree });
   await git('init', '-q');
   // fixed identity and no background gc: this repo is a cache, not a workspace

@@ -78,8 +78,15 @@ export function recipeFromData(data: unknown, file: string): Recipe {
     config: { ...r.config, fragments: r.config.fragments.map(abs) },
     variants: Object.fromEntries(Object.entries(r.variants).map(([k, v]) => [k, { fragments: v.fragments.map(abs) }])),
   };
-  const missing = [...recipe.patches.map((p) => p.path), ...recipe.config.fragments, ...Object.values(recipe.variants).flatMap((v) => v.fragments)].filter((p) => !existsSync(p));
-  if (missing.length > 0) throw new RecipeError(`${file}: these paths do not exist (relative paths are from the recipe's directory, ${dir}):\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  const missing = [
+    ...recipe.patches.map((p) => p.path),
+    ...recipe.config.fragments,
+    ...Object.values(recipe.variants).flatMap((v) => v.fragments),
+  ].filter((p) => !existsSync(p));
+  if (missing.length > 0)
+    throw new RecipeError(
+      `${file}: these paths do not exist (relative paths are from the recipe's directory, ${dir}):\n${missing.map((m) => `  - ${m}`).join('\n')}`,
+    );
   return recipe;
 }
 

@@ -63,11 +63,14 @@ export function hasPvhNote(path: string): boolean {
       const ph = read(phoff + i * phentsize, 56);
       if (ph.length < 56 || ph.readUInt32LE(0) !== 4) continue; // PT_NOTE
       const notes = read(Number(ph.readBigUInt64LE(8)), Math.min(Number(ph.readBigUInt64LE(32)), 1 << 20));
-      for (let o = 0; o + 12 <= notes.length; ) {
+      for (let o = 0; o + 12 <= notes.length;) {
         const namesz = notes.readUInt32LE(o);
         const descsz = notes.readUInt32LE(o + 4);
         const type = notes.readUInt32LE(o + 8);
-        const name = notes.subarray(o + 12, o + 12 + namesz).toString('latin1').replace(/\0+$/, '');
+        const name = notes
+          .subarray(o + 12, o + 12 + namesz)
+          .toString('latin1')
+          .replace(/\0+$/, '');
         if (name === 'Xen' && type === 18) return true;
         o += 12 + ((namesz + 3) & ~3) + ((descsz + 3) & ~3);
       }
@@ -99,13 +102,18 @@ export async function resolveKernel(arg: string, opts: ResolveKernelOptions = {}
   }
   const path = resolve(arg);
   if (existsSync(path)) {
-    if (!statSync(path).isFile()) throw new InfraError(`${arg} is a directory, not a kernel image: name a recipe, a recipe file, or a bzImage/vmlinux`);
+    if (!statSync(path).isFile())
+      throw new InfraError(`${arg} is a directory, not a kernel image: name a recipe, a recipe file, or a bzImage/vmlinux`);
     const kind = imageKind(path);
     if (!kind) throw new InfraError(`${arg} is neither a bzImage nor an ELF vmlinux`);
     if (kind === 'elf' && !hasPvhNote(path)) {
-      throw new InfraError(`${arg} is an ELF vmlinux without a PVH entry note (CONFIG_PVH=y), which QEMU cannot boot; pass its bzImage instead`);
+      throw new InfraError(
+        `${arg} is an ELF vmlinux without a PVH entry note (CONFIG_PVH=y), which QEMU cannot boot; pass its bzImage instead`,
+      );
     }
     return { image: path, label: basename(path) };
   }
-  throw new InfraError(`no kernel "${arg}": not a recipe (known: ${(await listRecipes()).join(', ')}), not a *.yaml recipe file, not an image path`);
+  throw new InfraError(
+    `no kernel "${arg}": not a recipe (known: ${(await listRecipes()).join(', ')}), not a *.yaml recipe file, not an image path`,
+  );
 }

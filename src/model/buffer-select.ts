@@ -53,7 +53,13 @@ export function select(st: KernelState, sem: Semantics, bgid: number, cap: numbe
   // Sends select through io_buffers_select, which hands the classic path
   // &arg->out_len (still 0) as the length: sqe len does not cap a classic
   // buffer on send. Long-standing (6.12 and 6.18 behave the same), not the RFC's.
-  return { from: 'classic', bgid, picked: [{ bid: b.bid, len: b.len, target: b.target }], emptyAfter: list.length === 0, rules: ['kbuf.classic-fifo', 'kbuf.classic-send-no-cap'] };
+  return {
+    from: 'classic',
+    bgid,
+    picked: [{ bid: b.bid, len: b.len, target: b.target }],
+    emptyAfter: list.length === 0,
+    rules: ['kbuf.classic-fifo', 'kbuf.classic-send-no-cap'],
+  };
 }
 
 function selectRing(ring: RingState, sem: Semantics, cap: number, bundle: boolean): Selection | Failure {
@@ -111,7 +117,9 @@ export function asUserMemory(p: PickedBuf): Memory {
     return { ok: { buffer: t.buffer.name, offset, len: p.len } };
   }
   if (surelyUnmapped(t.addr)) return { fault: 'kbuf.bad-user-addr' };
-  return unpredictable(`provided buffer ${p.bid} has addr 0x${t.addr.toString(16)} used as user memory: the model does not know what is mapped there`);
+  return unpredictable(
+    `provided buffer ${p.bid} has addr 0x${t.addr.toString(16)} used as user memory: the model does not know what is mapped there`,
+  );
 }
 
 /** Decodes a provided buffer addr with the kernel's split (patch 5/7; 20/44 after review). */
@@ -124,7 +132,8 @@ export function decodeRegbufAddr(abi: AbiName, addr: bigint): { index: bigint; o
 
 /** The bytes of a picked buffer whose addr names {registered index, offset} (FIXED_BUF). */
 export function asRegisteredMemory(st: KernelState, sem: Semantics, p: PickedBuf): Memory {
-  if (!sem.abi) return unpredictable('the kernel\'s {index, offset} split for provided registered buffers is unknown (host without regbufAbi)');
+  if (!sem.abi)
+    return unpredictable("the kernel's {index, offset} split for provided registered buffers is unknown (host without regbufAbi)");
   const t = p.target;
   let addr: bigint;
   if (t.kind === 'regbuf' || t.kind === 'raw' || t.kind === 'addr') addr = t.addr;

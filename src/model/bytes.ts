@@ -56,7 +56,11 @@ export interface ExpectedStretch {
 }
 
 /** Concatenates the first count(chunk) bytes of each chunk's sources. */
-export function expectedPeer(bytes: BufferBytes, chunks: PeerChunk[], count: (c: PeerChunk) => number): { data: Buffer; map: ExpectedStretch[] } {
+export function expectedPeer(
+  bytes: BufferBytes,
+  chunks: PeerChunk[],
+  count: (c: PeerChunk) => number,
+): { data: Buffer; map: ExpectedStretch[] } {
   const parts: Buffer[] = [];
   const map: ExpectedStretch[] = [];
   let at = 0;

@@ -23,7 +23,8 @@ export function userSource(st: KernelState, step: number, op: SendOp | SendZcOp)
     if (src.regbuf.offset < 0x400000) return { err: E('EFAULT'), rule: 'send.null-buffer' };
     return unpredictable(`address ${src.regbuf.offset} (regbuf ${src.regbuf.index} does not exist) may be mapped`);
   }
-  if (src.regbuf.offset + len > reg.size) return unpredictable(`${reg.name} + ${src.regbuf.offset} + ${len} runs past the buffer into memory the model does not know`);
+  if (src.regbuf.offset + len > reg.size)
+    return unpredictable(`${reg.name} + ${src.regbuf.offset} + ${len} runs past the buffer into memory the model does not know`);
   return { ok: [{ buffer: reg.name, offset: src.regbuf.offset, len }] };
 }
 

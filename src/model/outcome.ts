@@ -30,7 +30,13 @@ export type SendZcOp = SendZcStep['send_zc'];
 export { bufferFlags };
 export const exact = (v: number): ResPrediction => ({ exact: v });
 
-export function cqe(kind: PredictedCqe['kind'], res: ResPrediction | number, flags: number, resRule: RuleId, flagsRule: RuleId = resRule): PredictedCqe {
+export function cqe(
+  kind: PredictedCqe['kind'],
+  res: ResPrediction | number,
+  flags: number,
+  resRule: RuleId,
+  flagsRule: RuleId = resRule,
+): PredictedCqe {
   return { kind, res: typeof res === 'number' ? { exact: res } : res, flags, resRule, flagsRule };
 }
 

@@ -2,7 +2,6 @@
 // comparator (judge/compare.ts) reads it, tests deep-compare it.
 import type { RuleId } from './rules.ts';
 
-
 /** A result the kernel may choose within limits, or an exact one. */
 export type ResPrediction = { exact: number } | { min: number; max: number };
 

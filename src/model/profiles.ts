@@ -85,7 +85,10 @@ export const HOST_PROBES = {
 } as const;
 
 /** First CQE res of each probe scenario (user_data 1) → features. Missing probes default to the 6.12 behaviour. */
-export function hostFeaturesFromProbes(kernel: string, firstRes: Partial<Record<(typeof HOST_PROBES)[keyof typeof HOST_PROBES], number>>): HostFeatures {
+export function hostFeaturesFromProbes(
+  kernel: string,
+  firstRes: Partial<Record<(typeof HOST_PROBES)[keyof typeof HOST_PROBES], number>>,
+): HostFeatures {
   const r = (k: keyof typeof HOST_PROBES) => firstRes[HOST_PROBES[k]];
   return {
     kind: 'host',

@@ -14,7 +14,14 @@ export function issueSendZc(ctx: OpContext, step: number, op: SendZcOp): OpOutco
   const { sem, st, sock } = ctx;
   const has = (f: SendZcOp['flags'][number]) => op.flags.includes(f);
   const rules: RuleId[] = [];
-  const out = (cqes: OpOutcome['cqes'], extra: Partial<OpOutcome> = {}): OpOutcome => ({ cqes, chunks: [], failed: true, initFailure: false, rules, ...extra });
+  const out = (cqes: OpOutcome['cqes'], extra: Partial<OpOutcome> = {}): OpOutcome => ({
+    cqes,
+    chunks: [],
+    failed: true,
+    initFailure: false,
+    rules,
+    ...extra,
+  });
 
   // io_init_req: before prep, so no notification exists.
   if (op.buf_group !== undefined && !sem.zcBufferSelect) {
@@ -22,13 +29,15 @@ export function issueSendZc(ctx: OpContext, step: number, op: SendZcOp): OpOutco
     return out([cqe('result', E('EOPNOTSUPP'), 0, 'zc.bufsel-unsupported', 'zc.init-fail-no-notif')], { initFailure: true });
   }
   // prep: the notification is allocated before the flags are checked.
-  const notif = (report: boolean) => cqe('notif', report ? NOTIF_ZC_COPIED : 0, CQE_F.NOTIF, report ? 'zc.report-usage-copied' : 'zc.two-cqes', 'zc.notif-after-result');
+  const notif = (report: boolean) =>
+    cqe('notif', report ? NOTIF_ZC_COPIED : 0, CQE_F.NOTIF, report ? 'zc.report-usage-copied' : 'zc.two-cqes', 'zc.notif-after-result');
   if (has('BUNDLE') && !sem.zcBundle) {
     rules.push('zc.bundle-einval', 'zc.fail-more-notif', 'zc.notif-after-result');
     return out([cqe('result', E('EINVAL'), CQE_F.MORE, 'zc.bundle-einval', 'zc.fail-more-notif'), notif(false)], { initFailure: true });
   }
   if (has('BUNDLE')) rules.push('rfc.zc-bundle-flag');
-  if (has('BUNDLE') && op.buf_group === undefined) unpredictable('the RFC neither rejects nor documents BUNDLE without IOSQE_BUFFER_SELECT on send_zc (send rejects it with -EINVAL)');
+  if (has('BUNDLE') && op.buf_group === undefined)
+    unpredictable('the RFC neither rejects nor documents BUNDLE without IOSQE_BUFFER_SELECT on send_zc (send rejects it with -EINVAL)');
   if (op.msg_flags.includes('MORE')) unpredictable('MSG_MORE may hold the bytes back past the end of the scenario');
   const report = has('REPORT_USAGE');
   rules.push('zc.two-cqes', 'zc.notif-after-result');
@@ -67,13 +76,17 @@ export function issueSendZc(ctx: OpContext, step: number, op: SendZcOp): OpOutco
       const m = mems[bad]!;
       if ('err' in m) {
         // Mapping failed while picking: intended, nothing is consumed.
-        if (sel.from === 'classic') unpredictable('a classic provided buffer that fails to map with FIXED_BUF (the RFC path is memory-unsafe; no intended outcome is stated)');
+        if (sel.from === 'classic')
+          unpredictable(
+            'a classic provided buffer that fails to map with FIXED_BUF (the RFC path is memory-unsafe; no intended outcome is stated)',
+          );
         rollback(st, sel);
         rules.push('rfc.zc-nothing-sent-nothing-consumed');
         if (bad > 0) rules.push('rfc.map-fail-no-commit');
         return fail(m.err, 0, m.rule);
       }
-      if (sel.picked.length > 1) unpredictable('a bundle where one buffer is an unmapped user address: how much is sent first is the kernel\'s choice');
+      if (sel.picked.length > 1)
+        unpredictable("a bundle where one buffer is an unmapped user address: how much is sent first is the kernel's choice");
       return fail(E('EFAULT'), bufferFlags(bid), 'kbuf.bad-user-addr');
     }
     sources = mems.map((m) => ('ok' in m ? m.ok : unpredictable('unreachable')));

@@ -19,7 +19,8 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
   const nowait = op.msg_flags.includes('DONTWAIT');
 
   if (bundle && op.buf_group === undefined) {
-    if (sem.sendBundleNeedsSelect !== true) unpredictable(`${sem.name}: BUNDLE on send without IOSQE_BUFFER_SELECT is not a semantics the model knows`);
+    if (sem.sendBundleNeedsSelect !== true)
+      unpredictable(`${sem.name}: BUNDLE on send without IOSQE_BUFFER_SELECT is not a semantics the model knows`);
     rules.push('send.bundle-needs-select');
     return { ...out, cqes: [cqe('result', E('EINVAL'), 0, 'send.bundle-needs-select')], failed: true, initFailure: true };
   }
@@ -32,7 +33,12 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
     }
     const r = sock.send(op.len, { waitall: op.msg_flags.includes('WAITALL'), nowait });
     rules.push(r.rule);
-    return { ...out, cqes: [cqe('result', r.res, 0, r.rule, 'send.result')], chunks: [{ cqe: 0, sources: src.ok, rule: 'sock.stream-bytes' }], failed: isFailure(r.res, op.len) };
+    return {
+      ...out,
+      cqes: [cqe('result', r.res, 0, r.rule, 'send.result')],
+      chunks: [{ cqe: 0, sources: src.ok, rule: 'sock.stream-bytes' }],
+      failed: isFailure(r.res, op.len),
+    };
   }
 
   if (!bundle) {
@@ -51,7 +57,12 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
     if (!('ok' in mem)) return unpredictable('a user-memory buffer cannot fail to map');
     const r = sock.send(p.len, { waitall: op.msg_flags.includes('WAITALL'), nowait });
     rules.push(r.rule);
-    return { ...out, cqes: [cqe('result', r.res, bufferFlags(p.bid), r.rule, 'send.result')], chunks: [{ cqe: 0, sources: [mem.ok], rule: 'sock.stream-bytes' }], failed: isFailure(r.res, p.len) };
+    return {
+      ...out,
+      cqes: [cqe('result', r.res, bufferFlags(p.bid), r.rule, 'send.result')],
+      chunks: [{ cqe: 0, sources: [mem.ok], rule: 'sock.stream-bytes' }],
+      failed: isFailure(r.res, p.len),
+    };
   }
 
   // Bundle: rounds until a round leaves the group empty (io_send_finish).
@@ -70,7 +81,7 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
     const sources = userBytes(sel);
     const n = sources.reduce((a, s) => a + s.len, 0);
     const r = sock.send(n, { waitall: true, nowait });
-    if (!('exact' in r.res)) unpredictable('a send bundle that may complete short: rounds and head then depend on the kernel\'s choice');
+    if (!('exact' in r.res)) unpredictable("a send bundle that may complete short: rounds and head then depend on the kernel's choice");
     rules.push(r.rule, 'sock.waitall');
     const flags = bufferFlags(sel.picked[0]!.bid);
     const finished = r.res.exact <= 0 || sel.emptyAfter;

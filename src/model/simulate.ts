@@ -24,8 +24,10 @@ interface Queued {
 
 export function setupFailure(sc: Scenario): Prediction['setupFailure'] {
   const f = new Set(sc.ring.flags);
-  if (f.has('TASKRUN_FLAG') && !f.has('COOP_TASKRUN') && !f.has('DEFER_TASKRUN')) return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.taskrun-flag-needs-coop' };
-  if (f.has('DEFER_TASKRUN') && !f.has('SINGLE_ISSUER')) return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.defer-needs-single-issuer' };
+  if (f.has('TASKRUN_FLAG') && !f.has('COOP_TASKRUN') && !f.has('DEFER_TASKRUN'))
+    return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.taskrun-flag-needs-coop' };
+  if (f.has('DEFER_TASKRUN') && !f.has('SINGLE_ISSUER'))
+    return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.defer-needs-single-issuer' };
   if (sc.ring.cq_entries !== undefined) {
     const cq = 1 << Math.ceil(Math.log2(sc.ring.cq_entries));
     if (cq < sc.ring.entries) return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.cq-smaller-than-sq' };
@@ -35,7 +37,15 @@ export function setupFailure(sc: Scenario): Prediction['setupFailure'] {
 
 export function simulate(sc: Scenario, sem: Semantics): Prediction {
   const rules = new Set<RuleId>();
-  const pred: Prediction = { kind: 'prediction', profile: sem.name, requests: [], resultOrder: 'submission', heads: [], peer: { datagram: sc.socket.type === 'udp' || sc.socket.type === 'unix-dgram', chunks: [] }, rules: [] };
+  const pred: Prediction = {
+    kind: 'prediction',
+    profile: sem.name,
+    requests: [],
+    resultOrder: 'submission',
+    heads: [],
+    peer: { datagram: sc.socket.type === 'udp' || sc.socket.type === 'unix-dgram', chunks: [] },
+    rules: [],
+  };
   const fail = setupFailure(sc);
   if (fail) {
     rules.add(fail.rule);
@@ -62,14 +72,28 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
       if (!op) continue;
       let o: OpOutcome;
       if (inChain && chainFailed) {
-        if ('send_zc' in q.st) unpredictable('a send_zc cancelled by its link: the base posts -ECANCELED without F_MORE and still flushes a notification; the intended protocol is not settled');
-        o = { cqes: [cqe('result', E('ECANCELED'), 0, 'link.cancel')], chunks: [], failed: true, initFailure: false, rules: ['link.cancel'] };
+        if ('send_zc' in q.st)
+          unpredictable(
+            'a send_zc cancelled by its link: the base posts -ECANCELED without F_MORE and still flushes a notification; the intended protocol is not settled',
+          );
+        o = {
+          cqes: [cqe('result', E('ECANCELED'), 0, 'link.cancel')],
+          chunks: [],
+          failed: true,
+          initFailure: false,
+          rules: ['link.cancel'],
+        };
       } else {
-        o = 'send_zc' in q.st ? issueSendZc(ctx, q.step, q.st.send_zc) : issueSend(ctx, q.step, (q.st as { send: Parameters<typeof issueSend>[2] }).send);
+        o =
+          'send_zc' in q.st
+            ? issueSendZc(ctx, q.step, q.st.send_zc)
+            : issueSend(ctx, q.step, (q.st as { send: Parameters<typeof issueSend>[2] }).send);
       }
       const linked = op.sqe_flags.includes('IO_LINK');
-      if ((linked || inChain) && o.initFailure) unpredictable('a request that fails in io_init_req inside a link chain (the chain head is failed too)');
-      if (linked && o.failed === 'maybe') unpredictable('a linked request that may complete short: whether the next one is cancelled is the kernel\'s choice');
+      if ((linked || inChain) && o.initFailure)
+        unpredictable('a request that fails in io_init_req inside a link chain (the chain head is failed too)');
+      if (linked && o.failed === 'maybe')
+        unpredictable("a linked request that may complete short: whether the next one is cancelled is the kernel's choice");
       if (linked && !inChain) chainFailed = false;
       if (linked || inChain) chainFailed = chainFailed || o.failed === true;
       inChain = linked;
@@ -78,7 +102,8 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
       o.rules.forEach((r) => rules.add(r));
       const req: PredictedRequest = { step: q.step, userData: q.userData, op: 'send_zc' in q.st ? 'send_zc' : 'send', cqes: o.cqes };
       pred.requests.push(req);
-      for (const c of o.chunks) pred.peer.chunks.push({ userData: q.userData, cqe: c.cqe, sources: c.sources, rule: c.rule } satisfies PeerChunk);
+      for (const c of o.chunks)
+        pred.peer.chunks.push({ userData: q.userData, cqe: c.cqe, sources: c.sources, rule: c.rule } satisfies PeerChunk);
       // io_submit_sqes stops at the first SQE that fails io_init_req (prep
       // included) unless SUBMIT_ALL: the rest stay in the SQ ring until the
       // next io_uring_submit.

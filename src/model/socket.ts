@@ -52,7 +52,8 @@ export class SocketModel {
         this.unread += n;
         return { res: { exact: n }, rule: 'sock.stream-full', sent: true };
       }
-      if (this.unread >= this.safe) unpredictable(`${this.unread} unread bytes already fill the socket: a further send may block or fail with -EAGAIN`);
+      if (this.unread >= this.safe)
+        unpredictable(`${this.unread} unread bytes already fill the socket: a further send may block or fail with -EAGAIN`);
       this.unread += n;
       if (opts.waitall && !opts.nowait) return { res: { exact: n }, rule: 'sock.waitall', sent: true };
       return { res: { min: 1, max: n }, rule: 'sock.stream-short', sent: true };
@@ -62,8 +63,10 @@ export class SocketModel {
     if (this.sock.sndbuf && n > this.sock.sndbuf) unpredictable(`a ${n}-byte datagram does not fit SO_SNDBUF ${this.sock.sndbuf}`);
     this.unreadDgrams++;
     this.unread += n + DGRAM_OVERHEAD;
-    if (this.sock.type === 'unix-dgram' && this.unreadDgrams > UNIX_DGRAM_QLEN) unpredictable(`more than ${UNIX_DGRAM_QLEN} unread AF_UNIX datagrams block the sender`);
-    if (this.sock.type === 'udp' && this.unread > (this.sock.rcvbuf ?? UDP_RCVBUF)) unpredictable('unread datagrams may exceed the peer\'s receive buffer and be dropped');
+    if (this.sock.type === 'unix-dgram' && this.unreadDgrams > UNIX_DGRAM_QLEN)
+      unpredictable(`more than ${UNIX_DGRAM_QLEN} unread AF_UNIX datagrams block the sender`);
+    if (this.sock.type === 'udp' && this.unread > (this.sock.rcvbuf ?? UDP_RCVBUF))
+      unpredictable("unread datagrams may exceed the peer's receive buffer and be dropped");
     return { res: { exact: n }, rule: 'sock.dgram', sent: true };
   }
 

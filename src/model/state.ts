@@ -43,9 +43,14 @@ export class KernelState {
       this.classic.set(p.bgid, list);
       if ('count' in p) {
         const buffer = this.layout.buffers.find((b) => b.role.kind === 'classic' && b.role.index === index)!;
-        for (let k = 0; k < p.count; k++) list.push({ bid: (p.start_bid + k) & 0xffff, len: p.size, target: { kind: 'plain', buffer, offset: k * p.size } });
+        for (let k = 0; k < p.count; k++)
+          list.push({ bid: (p.start_bid + k) & 0xffff, len: p.size, target: { kind: 'plain', buffer, offset: k * p.size } });
       } else {
-        list.push({ bid: p.bid, len: p.regbuf.len, target: { kind: 'addr', addr: encodeRegbufAddr(p.abi, p.regbuf.index, p.regbuf.offset) } });
+        list.push({
+          bid: p.bid,
+          len: p.regbuf.len,
+          target: { kind: 'addr', addr: encodeRegbufAddr(p.abi, p.regbuf.index, p.regbuf.offset) },
+        });
       }
     });
   }
@@ -57,7 +62,8 @@ export class KernelState {
     if (!add) return;
     const inUse = ring.entries.length - ring.head;
     // io_uring_buf_ring_add past the free slots overwrites entries the kernel has not consumed yet.
-    if (inUse + add.entries.length > ring.size) unpredictable(`ring ${bgid}: adding ${add.entries.length} entries to ${inUse} unconsumed overflows its ${ring.size} slots`);
+    if (inUse + add.entries.length > ring.size)
+      unpredictable(`ring ${bgid}: adding ${add.entries.length} entries to ${inUse} unconsumed overflows its ${ring.size} slots`);
     for (const e of add.entries) {
       ring.entries.push(e);
       ring.lens.push(e.len);

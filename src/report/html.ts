@@ -20,17 +20,24 @@ export class HtmlReporter implements Reporter {
     for (const k of report.kernels) {
       const kt = totals(k.results);
       body.push(`<h2>${esc(k.label)}</h2>`);
-      body.push(`<p class="meta">${esc(k.target.kind)}${k.target.accel ? ` (${esc(k.target.accel)})` : ''}, kernel ${esc(k.target.kernel)}, model ${esc(k.profile)}: ${kt.pass}/${kt.total} pass</p>`);
+      body.push(
+        `<p class="meta">${esc(k.target.kind)}${k.target.accel ? ` (${esc(k.target.accel)})` : ''}, kernel ${esc(k.target.kernel)}, model ${esc(k.profile)}: ${kt.pass}/${kt.total} pass</p>`,
+      );
       body.push('<table><tr><th>scenario</th><th>status</th><th>summary</th><th>ms</th></tr>');
       for (const r of k.results) {
         const anchor = `${k.label}-${r.id}`.replace(/[^a-zA-Z0-9_-]/g, '_');
         const name = r.status === 'pass' ? esc(r.id) : `<a href="#${anchor}">${esc(r.id)}</a>`;
-        body.push(`<tr class="${r.status}"><td>${name}</td><td>${r.status}</td><td>${esc(r.status === 'pass' ? r.title : r.summary)}</td><td>${r.durationMs.toFixed(1)}</td></tr>`);
+        body.push(
+          `<tr class="${r.status}"><td>${name}</td><td>${r.status}</td><td>${esc(r.status === 'pass' ? r.title : r.summary)}</td><td>${r.durationMs.toFixed(1)}</td></tr>`,
+        );
       }
       body.push('</table>');
       if (k.peer?.length) {
         body.push('<h3>liburing tests</h3><table><tr><th>test</th><th>status</th><th>exit</th><th>ms</th></tr>');
-        for (const p of k.peer) body.push(`<tr class="${p.status === 'skip' ? 'pass' : p.status === 'pass' ? 'pass' : 'fail'}"><td>${esc(p.test)}</td><td>${p.status}${report.regressions?.includes(p.test) && k.profile !== 'baseline' ? ' (regression)' : ''}</td><td>${p.exitCode ?? ''}</td><td>${p.durationMs.toFixed(0)}</td></tr>`);
+        for (const p of k.peer)
+          body.push(
+            `<tr class="${p.status === 'skip' ? 'pass' : p.status === 'pass' ? 'pass' : 'fail'}"><td>${esc(p.test)}</td><td>${p.status}${report.regressions?.includes(p.test) && k.profile !== 'baseline' ? ' (regression)' : ''}</td><td>${p.exitCode ?? ''}</td><td>${p.durationMs.toFixed(0)}</td></tr>`,
+          );
         body.push('</table>');
       }
       for (const r of k.results.filter((x) => x.status !== 'pass')) body.push(this.detail(k.label, r));
@@ -68,16 +75,28 @@ export function timelineSvg(r: ScenarioResult): string {
   const expected = (r.expected ?? []).map((c) => `ud=${c.userData} res=${c.res} ${c.flags}`);
   const observed = r.cqes.map((c) => `ud=${c.userData} res=${c.res} ${formatCqeFlags(c.flags)}`);
   const rows = Math.max(expected.length, observed.length, 1);
-  const w = 360, h = 26, top = 30;
-  const svg = [`<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w + 40}" height="${top + rows * (h + 6) + 10}" role="img" aria-label="CQE timeline of ${esc(r.id)}">`];
-  svg.push(`<text x="10" y="18" font-weight="bold">expected (model${r.expected ? '' : ': no prediction'})</text><text x="${w + 30}" y="18" font-weight="bold">observed</text>`);
+  const w = 360,
+    h = 26,
+    top = 30;
+  const svg = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * w + 40}" height="${top + rows * (h + 6) + 10}" role="img" aria-label="CQE timeline of ${esc(r.id)}">`,
+  ];
+  svg.push(
+    `<text x="10" y="18" font-weight="bold">expected (model${r.expected ? '' : ': no prediction'})</text><text x="${w + 30}" y="18" font-weight="bold">observed</text>`,
+  );
   for (let i = 0; i < rows; i++) {
     const y = top + i * (h + 6);
-    const e = expected[i], o = observed[i];
+    const e = expected[i],
+      o = observed[i];
     const same = e !== undefined && o !== undefined && sameCqe(r, i);
-    for (const [x, label] of [[10, e], [w + 30, o]] as const) {
+    for (const [x, label] of [
+      [10, e],
+      [w + 30, o],
+    ] as const) {
       if (label === undefined) continue;
-      svg.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" fill="${same ? '#e8f5e9' : '#fdecea'}" stroke="${same ? '#4caf50' : '#e53935'}"/>`);
+      svg.push(
+        `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="4" fill="${same ? '#e8f5e9' : '#fdecea'}" stroke="${same ? '#4caf50' : '#e53935'}"/>`,
+      );
       svg.push(`<text x="${x + 8}" y="${y + 17}" font-family="monospace" font-size="12">${esc(label)}</text>`);
     }
   }
@@ -86,7 +105,8 @@ export function timelineSvg(r: ScenarioResult): string {
 }
 
 function sameCqe(r: ScenarioResult, i: number): boolean {
-  const e = r.expected?.[i], o = r.cqes[i];
+  const e = r.expected?.[i],
+    o = r.cqes[i];
   if (!e || !o) return false;
   return e.userData === o.userData && e.res === String(o.res) && e.flags === formatCqeFlags(o.flags);
 }

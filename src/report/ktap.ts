@@ -17,7 +17,9 @@ export class KtapReporter implements Reporter {
     report.kernels.forEach((k, ki) => {
       const ind = '    ';
       out.push(`${ind}KTAP version 1`, `${ind}# Subtest: ${name(k.label)}`);
-      out.push(`${ind}# target: ${k.target.kind}${k.target.accel ? ` accel=${k.target.accel}` : ''} kernel=${clean(k.target.kernel)} model=${k.profile}`);
+      out.push(
+        `${ind}# target: ${k.target.kind}${k.target.accel ? ` accel=${k.target.accel}` : ''} kernel=${clean(k.target.kernel)} model=${k.profile}`,
+      );
       out.push(`${ind}1..${k.results.length + (k.peer?.length ?? 0)}`);
       k.results.forEach((r, i) => {
         const ok = r.status === 'pass';
@@ -39,7 +41,8 @@ export class KtapReporter implements Reporter {
           for (const l of p.tail.split('\n').filter(Boolean).slice(-4)) out.push(`${ind}# ${clean(l)}`);
         }
       });
-      const allOk = k.results.every((r) => r.status === 'pass') && !report.incomplete && !(k.profile !== 'baseline' && report.regressions?.length);
+      const allOk =
+        k.results.every((r) => r.status === 'pass') && !report.incomplete && !(k.profile !== 'baseline' && report.regressions?.length);
       out.push(`${allOk ? 'ok' : 'not ok'} ${ki + 1} ${name(k.label)}`);
     });
     return out.join('\n') + '\n';

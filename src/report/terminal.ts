@@ -12,7 +12,13 @@ export class TerminalReporter implements Reporter {
     for (const k of report.kernels) {
       const t = totals(k.results);
       const accel = k.target.accel ? `, ${k.target.accel}` : '';
-      out.push(`${k.label} (${k.target.kind}${accel}, model ${k.profile}): ${t.pass}/${t.total} pass` + (['fail', 'no-oracle', 'crash', 'timeout', 'error'] as const).filter((s) => t[s]).map((s) => `, ${t[s]} ${s}`).join(''));
+      out.push(
+        `${k.label} (${k.target.kind}${accel}, model ${k.profile}): ${t.pass}/${t.total} pass` +
+          (['fail', 'no-oracle', 'crash', 'timeout', 'error'] as const)
+            .filter((s) => t[s])
+            .map((s) => `, ${t[s]} ${s}`)
+            .join(''),
+      );
       for (const r of k.results) {
         if (r.status === 'pass' && !this.opts.verbose) continue;
         out.push(`  ${r.status.toUpperCase().padEnd(9)} ${r.id}  ${r.file}:${r.line}`);
@@ -25,10 +31,12 @@ export class TerminalReporter implements Reporter {
       if (k.peer?.length) {
         const count = (s: string) => k.peer!.filter((p) => p.status === s).length;
         out.push(`  liburing tests: ${count('pass')} pass, ${count('skip')} skip, ${k.peer.length - count('pass') - count('skip')} fail`);
-        for (const p of k.peer.filter((x) => x.status !== 'pass' && x.status !== 'skip')) out.push(`    ${p.status.toUpperCase().padEnd(8)} ${p.test}${p.exitCode !== undefined ? ` (exit ${p.exitCode})` : ''}`);
+        for (const p of k.peer.filter((x) => x.status !== 'pass' && x.status !== 'skip'))
+          out.push(`    ${p.status.toUpperCase().padEnd(8)} ${p.test}${p.exitCode !== undefined ? ` (exit ${p.exitCode})` : ''}`);
       }
     }
-    if (report.regressions?.length) out.push(`REGRESSIONS (pass on the baseline, fail on the patched kernel): ${report.regressions.join(', ')}`);
+    if (report.regressions?.length)
+      out.push(`REGRESSIONS (pass on the baseline, fail on the patched kernel): ${report.regressions.join(', ')}`);
     if (report.incomplete) out.push(`INCOMPLETE: ${report.incompleteReason ?? 'interrupted'}`);
     const all = report.kernels.flatMap((k) => k.results);
     const t = totals(all);

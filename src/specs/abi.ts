@@ -25,6 +25,7 @@ export function encodeRegbufAddr(abi: AbiName, index: number, offset: number): b
 export function abiRangeError(abi: AbiName, index: number, offset: number): string | undefined {
   const p = ABIS[abi];
   if (BigInt(index) >= 1n << BigInt(p.indexBits)) return `index ${index} does not fit the ${p.indexBits}-bit index field of ABI ${abi}`;
-  if (BigInt(offset) >= 1n << BigInt(p.offsetBits)) return `offset ${offset} does not fit the ${p.offsetBits}-bit offset field of ABI ${abi}`;
+  if (BigInt(offset) >= 1n << BigInt(p.offsetBits))
+    return `offset ${offset} does not fit the ${p.offsetBits}-bit offset field of ABI ${abi}`;
   return undefined;
 }

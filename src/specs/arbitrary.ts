@@ -10,10 +10,18 @@ import type { Scenario } from './schema.ts';
 
 const PAGE = 4096;
 const sizes = fc.constantFrom(64, 512, PAGE, 2 * PAGE, 3 * PAGE);
-const placement = fc.oneof({ weight: 3, arbitrary: fc.constant('page_aligned' as const) }, { weight: 1, arbitrary: fc.constantFrom(1, 100, 2048, 4000).map((page_offset) => ({ page_offset })) });
+const placement = fc.oneof(
+  { weight: 3, arbitrary: fc.constant('page_aligned' as const) },
+  { weight: 1, arbitrary: fc.constantFrom(1, 100, 2048, 4000).map((page_offset) => ({ page_offset })) },
+);
 
 /** An offset biased to interesting places relative to a buffer of `size`. */
-const offsetFor = (size: number) => fc.oneof(fc.constant(0), fc.constantFrom(PAGE - 1, PAGE, PAGE + 1, size - 1, size, size + 1).filter((o) => o >= 0), fc.nat({ max: size }));
+const offsetFor = (size: number) =>
+  fc.oneof(
+    fc.constant(0),
+    fc.constantFrom(PAGE - 1, PAGE, PAGE + 1, size - 1, size, size + 1).filter((o) => o >= 0),
+    fc.nat({ max: size }),
+  );
 const lenFor = (size: number) => fc.oneof(fc.constantFrom(1, 100, PAGE, size), fc.integer({ min: 1, max: size + 64 }));
 
 export function scenarioArbitrary(): fc.Arbitrary<Scenario> {
@@ -32,10 +40,13 @@ export function scenarioArbitrary(): fc.Arbitrary<Scenario> {
       fc
         .array(
           fc.oneof(
-            { weight: 4, arbitrary: fc.nat({ max: base.regs.length }).chain((index) => {
-              const size = base.regs[Math.min(index, base.regs.length - 1)]!.size;
-              return fc.record({ regbuf: fc.record({ index: fc.constant(index), offset: offsetFor(size), len: lenFor(size) }) });
-            }) },
+            {
+              weight: 4,
+              arbitrary: fc.nat({ max: base.regs.length }).chain((index) => {
+                const size = base.regs[Math.min(index, base.regs.length - 1)]!.size;
+                return fc.record({ regbuf: fc.record({ index: fc.constant(index), offset: offsetFor(size), len: lenFor(size) }) });
+              }),
+            },
             { weight: 1, arbitrary: fc.record({ plain: fc.record({ size: fc.integer({ min: 1, max: 512 }) }) }) },
           ),
           { minLength: 1, maxLength: base.entries },

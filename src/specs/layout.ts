@@ -57,26 +57,69 @@ function computeLayout(sc: Scenario): Layout {
     return b;
   };
   const regs = sc.registered_buffers;
-  const regList = !regs ? [] : Array.isArray(regs) ? regs : Array.from({ length: regs.count }, () => ({ size: regs.size, placement: regs.placement, fill: regs.fill }));
+  const regList = !regs
+    ? []
+    : Array.isArray(regs)
+      ? regs
+      : Array.from({ length: regs.count }, () => ({ size: regs.size, placement: regs.placement, fill: regs.fill }));
   const regbufs = regList.map((r, i) =>
-    add({ name: `regbuf[${i}]`, cname: `reg${i}`, role: { kind: 'regbuf', index: i }, size: r.size, pageOffset: r.placement === 'page_aligned' ? 0 : r.placement.page_offset, fill: r.fill }),
+    add({
+      name: `regbuf[${i}]`,
+      cname: `reg${i}`,
+      role: { kind: 'regbuf', index: i },
+      size: r.size,
+      pageOffset: r.placement === 'page_aligned' ? 0 : r.placement.page_offset,
+      fill: r.fill,
+    }),
   );
   sc.buffer_rings.forEach((ring) =>
     ring.buffers.forEach((e, j) => {
-      if ('plain' in e) add({ name: `ring ${ring.bgid} entry ${j}`, cname: `ring${ring.bgid}_e${j}`, role: { kind: 'ring-plain', bgid: ring.bgid, entry: j }, size: e.plain.size, pageOffset: 0, fill: e.plain.fill });
+      if ('plain' in e)
+        add({
+          name: `ring ${ring.bgid} entry ${j}`,
+          cname: `ring${ring.bgid}_e${j}`,
+          role: { kind: 'ring-plain', bgid: ring.bgid, entry: j },
+          size: e.plain.size,
+          pageOffset: 0,
+          fill: e.plain.fill,
+        });
     }),
   );
   // Each classic provide gets its own memory, also when several go into one group.
   sc.provided_buffers.forEach((p, index) => {
     const again = sc.provided_buffers.slice(0, index).filter((q) => q.bgid === p.bgid && 'count' in q).length;
-    if ('count' in p) add({ name: `classic group ${p.bgid}${again ? ` #${again + 1}` : ''}`, cname: `classic${index}`, role: { kind: 'classic', index, bgid: p.bgid, startBid: p.start_bid, count: p.count, size: p.size }, size: p.count * p.size, pageOffset: 0, fill: p.fill });
+    if ('count' in p)
+      add({
+        name: `classic group ${p.bgid}${again ? ` #${again + 1}` : ''}`,
+        cname: `classic${index}`,
+        role: { kind: 'classic', index, bgid: p.bgid, startBid: p.start_bid, count: p.count, size: p.size },
+        size: p.count * p.size,
+        pageOffset: 0,
+        fill: p.fill,
+      });
   });
   sc.steps.forEach((st, i) => {
     const op = 'send_zc' in st ? st.send_zc : 'send' in st ? st.send : undefined;
-    if (op?.source && 'plain' in op.source) add({ name: `step ${i + 1} source`, cname: `src${i + 1}`, role: { kind: 'source', step: i + 1 }, size: op.source.plain.size, pageOffset: 0, fill: op.source.plain.fill });
+    if (op?.source && 'plain' in op.source)
+      add({
+        name: `step ${i + 1} source`,
+        cname: `src${i + 1}`,
+        role: { kind: 'source', step: i + 1 },
+        size: op.source.plain.size,
+        pageOffset: 0,
+        fill: op.source.plain.fill,
+      });
     if ('ring_add' in st)
       st.ring_add.buffers.forEach((e, j) => {
-        if ('plain' in e) add({ name: `step ${i + 1} ring ${st.ring_add.bgid} entry ${j}`, cname: `add${i + 1}_e${j}`, role: { kind: 'ring-plain', bgid: st.ring_add.bgid, entry: j, step: i + 1 }, size: e.plain.size, pageOffset: 0, fill: e.plain.fill });
+        if ('plain' in e)
+          add({
+            name: `step ${i + 1} ring ${st.ring_add.bgid} entry ${j}`,
+            cname: `add${i + 1}_e${j}`,
+            role: { kind: 'ring-plain', bgid: st.ring_add.bgid, entry: j, step: i + 1 },
+            size: e.plain.size,
+            pageOffset: 0,
+            fill: e.plain.fill,
+          });
       });
   });
   return { regbufs, buffers };
@@ -84,9 +127,7 @@ function computeLayout(sc: Scenario): Layout {
 
 /** Where a provided-ring entry points, resolved from the spec. */
 export type EntryTarget =
-  | { kind: 'regbuf'; index: number; offset: number; addr: bigint }
-  | { kind: 'plain'; buffer: BufferDesc }
-  | { kind: 'raw'; addr: bigint };
+  { kind: 'regbuf'; index: number; offset: number; addr: bigint } | { kind: 'plain'; buffer: BufferDesc } | { kind: 'raw'; addr: bigint };
 
 export interface RingEntryDesc {
   bid: number;
@@ -108,9 +149,21 @@ function computeRingAdds(sc: Scenario, layout: Layout): RingAdd[] {
     const ring = sc.buffer_rings.find((r) => r.bgid === bgid)!;
     const entries = list.map((e, j): RingEntryDesc => {
       const bid = e.bid ?? (added.get(bgid) ?? 0) + j;
-      if ('regbuf' in e) return { bid: bid & 0xffff, len: e.regbuf.len, target: { kind: 'regbuf', index: e.regbuf.index, offset: e.regbuf.offset, addr: encodeRegbufAddr(ring.abi, e.regbuf.index, e.regbuf.offset) } };
+      if ('regbuf' in e)
+        return {
+          bid: bid & 0xffff,
+          len: e.regbuf.len,
+          target: {
+            kind: 'regbuf',
+            index: e.regbuf.index,
+            offset: e.regbuf.offset,
+            addr: encodeRegbufAddr(ring.abi, e.regbuf.index, e.regbuf.offset),
+          },
+        };
       if ('raw' in e) return { bid: bid & 0xffff, len: e.raw.len, target: { kind: 'raw', addr: BigInt(e.raw.addr) } };
-      const buffer = layout.buffers.find((b) => b.role.kind === 'ring-plain' && b.role.bgid === bgid && b.role.entry === j && b.role.step === (step || undefined))!;
+      const buffer = layout.buffers.find(
+        (b) => b.role.kind === 'ring-plain' && b.role.bgid === bgid && b.role.entry === j && b.role.step === (step || undefined),
+      )!;
       return { bid: bid & 0xffff, len: e.plain.len ?? e.plain.size, target: { kind: 'plain', buffer } };
     });
     added.set(bgid, (added.get(bgid) ?? 0) + list.length);

@@ -67,7 +67,10 @@ export function loadSpecText(file: string, text: string): LoadResult {
   const parsed = SpecFile.safeParse(data);
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue) => explainIssue(issue, []));
-    return { ok: false, errors: dedupe(errors.map((e) => ({ file, ...locate(e.path, e.key), path: pathToString(e.path), message: e.message }))) };
+    return {
+      ok: false,
+      errors: dedupe(errors.map((e) => ({ file, ...locate(e.path, e.key), path: pathToString(e.path), message: e.message }))),
+    };
   }
   const ruleErrors = crossFieldRules(parsed.data);
   if (ruleErrors.length) {
@@ -84,7 +87,10 @@ export function loadSpecFile(file: string): LoadResult {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }] };
+    return {
+      ok: false,
+      errors: [{ file, line: 0, col: 0, path: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }],
+    };
   }
   return loadSpecText(file, text);
 }
@@ -133,7 +139,8 @@ export function loadSpecsOrThrow(inputs: string[]): LoadedSpec[] {
 /** Loads many files; scenario ids must be unique across all of them (they name tests in every report). */
 export function loadSpecs(inputs: string[]): { specs: LoadedSpec[]; errors: SpecError[] } {
   const { files, errors } = expandSpecPaths(inputs);
-  if (!files.length && !errors.length) errors.push({ file: inputs.join(' '), line: 0, col: 0, path: '', message: 'no .yaml spec files found' });
+  if (!files.length && !errors.length)
+    errors.push({ file: inputs.join(' '), line: 0, col: 0, path: '', message: 'no .yaml spec files found' });
   const specs: LoadedSpec[] = [];
   const seen = new Map<string, string>();
   for (const f of files) {
@@ -145,7 +152,14 @@ export function loadSpecs(inputs: string[]): { specs: LoadedSpec[]; errors: Spec
     r.loaded.spec.scenarios.forEach((s, i) => {
       const prev = seen.get(s.id);
       const path = ['scenarios', i, 'id'];
-      if (prev) errors.push({ file: f, line: r.loaded.lineOf(path), col: 1, path: pathToString(path), message: `duplicate scenario id "${s.id}" (first defined at ${prev})` });
+      if (prev)
+        errors.push({
+          file: f,
+          line: r.loaded.lineOf(path),
+          col: 1,
+          path: pathToString(path),
+          message: `duplicate scenario id "${s.id}" (first defined at ${prev})`,
+        });
       else seen.set(s.id, `${f}:${r.loaded.lineOf(path)}`);
     });
     specs.push(r.loaded);
@@ -183,7 +197,17 @@ function explainIssue(issue: z.core.$ZodIssue, base: PropertyKey[]): Explained[]
     case 'too_small':
       return [{ path, message: issue.origin === 'array' ? `needs at least ${issue.minimum} item(s)` : `must be >= ${issue.minimum}` }];
     case 'too_big':
-      return [{ path, message: issue.origin === 'array' ? `at most ${issue.maximum} item(s)` : issue.origin === 'string' ? `at most ${issue.maximum} characters` : `must be <= ${issue.maximum}` }];
+      return [
+        {
+          path,
+          message:
+            issue.origin === 'array'
+              ? `at most ${issue.maximum} item(s)`
+              : issue.origin === 'string'
+                ? `at most ${issue.maximum} characters`
+                : `must be <= ${issue.maximum}`,
+        },
+      ];
     case 'invalid_format':
       return [{ path, message: issue.message.replace(/^Invalid string: /, '') }];
     case 'not_multiple_of':
@@ -207,10 +231,68 @@ function receivedOf(message: string): string {
 }
 
 const KNOWN_KEYS = [
-  'version', 'scenarios', 'id', 'title', 'tags', 'timeout_ms', 'ring', 'entries', 'cq_entries', 'flags', 'registered_buffers', 'size', 'placement', 'fill', 'count',
-  'buffer_rings', 'bgid', 'abi', 'buffers', 'bid', 'regbuf', 'plain', 'raw', 'index', 'offset', 'len', 'addr', 'provided_buffers', 'start_bid', 'socket', 'type',
-  'sndbuf', 'rcvbuf', 'nonblocking', 'steps', 'send_zc', 'send', 'wait', 'submit', 'peer_recv', 'peer_drain', 'ring_add', 'user_data', 'buf_group', 'buf_index',
-  'msg_flags', 'sqe_flags', 'source', 'expect', 'cqes', 'res', 'notif', 'usage', 'ring_heads', 'peer', 'bytes', 'page_offset', 'byte', 'seq', 'text', 'min', 'max',
+  'version',
+  'scenarios',
+  'id',
+  'title',
+  'tags',
+  'timeout_ms',
+  'ring',
+  'entries',
+  'cq_entries',
+  'flags',
+  'registered_buffers',
+  'size',
+  'placement',
+  'fill',
+  'count',
+  'buffer_rings',
+  'bgid',
+  'abi',
+  'buffers',
+  'bid',
+  'regbuf',
+  'plain',
+  'raw',
+  'index',
+  'offset',
+  'len',
+  'addr',
+  'provided_buffers',
+  'start_bid',
+  'socket',
+  'type',
+  'sndbuf',
+  'rcvbuf',
+  'nonblocking',
+  'steps',
+  'send_zc',
+  'send',
+  'wait',
+  'submit',
+  'peer_recv',
+  'peer_drain',
+  'ring_add',
+  'user_data',
+  'buf_group',
+  'buf_index',
+  'msg_flags',
+  'sqe_flags',
+  'source',
+  'expect',
+  'cqes',
+  'res',
+  'notif',
+  'usage',
+  'ring_heads',
+  'peer',
+  'bytes',
+  'page_offset',
+  'byte',
+  'seq',
+  'text',
+  'min',
+  'max',
 ];
 
 function suggest(k: string): string {
@@ -220,7 +302,12 @@ function suggest(k: string): string {
 
 // ---- path → line:col ----------------------------------------------------------
 
-function locateNode(doc: Document, path: readonly PropertyKey[], key: string | undefined, pos: (o: number) => { line: number; col: number }) {
+function locateNode(
+  doc: Document,
+  path: readonly PropertyKey[],
+  key: string | undefined,
+  pos: (o: number) => { line: number; col: number },
+) {
   let node: unknown = doc.contents;
   let last: Node | null = (doc.contents as Node) ?? null;
   for (const p of key ? path.slice(0, -1) : path) {

@@ -20,14 +20,28 @@ export function reductions(sc: Scenario): Candidate[] {
   sc.buffer_rings.forEach((r, ri) => {
     muts.push([`drop buffer ring ${r.bgid}`, (s) => void s.buffer_rings.splice(ri, 1)]);
     r.buffers.forEach((_, j) => muts.push([`drop entry ${j} of ring ${r.bgid}`, (s) => void s.buffer_rings[ri]!.buffers.splice(j, 1)]));
-    if (r.entries > Math.max(1, r.buffers.length)) muts.push([`ring ${r.bgid}: ${r.entries / 2} entries`, (s) => void (s.buffer_rings[ri]!.entries /= 2)]);
+    if (r.entries > Math.max(1, r.buffers.length))
+      muts.push([`ring ${r.bgid}: ${r.entries / 2} entries`, (s) => void (s.buffer_rings[ri]!.entries /= 2)]);
     r.buffers.forEach((b, j) => {
       if ('regbuf' in b) {
-        if (b.regbuf.len > 1) muts.push([`ring ${r.bgid} entry ${j}: len ${Math.floor(b.regbuf.len / 2)}`, (s) => void ((s.buffer_rings[ri]!.buffers[j] as typeof b).regbuf.len = Math.floor(b.regbuf.len / 2))]);
-        if (b.regbuf.offset > 0) muts.push([`ring ${r.bgid} entry ${j}: offset 0`, (s) => void ((s.buffer_rings[ri]!.buffers[j] as typeof b).regbuf.offset = 0)]);
-        if (b.regbuf.offset > 1) muts.push([`ring ${r.bgid} entry ${j}: offset ${Math.floor(b.regbuf.offset / 2)}`, (s) => void ((s.buffer_rings[ri]!.buffers[j] as typeof b).regbuf.offset = Math.floor(b.regbuf.offset / 2))]);
+        if (b.regbuf.len > 1)
+          muts.push([
+            `ring ${r.bgid} entry ${j}: len ${Math.floor(b.regbuf.len / 2)}`,
+            (s) => void ((s.buffer_rings[ri]!.buffers[j] as typeof b).regbuf.len = Math.floor(b.regbuf.len / 2)),
+          ]);
+        if (b.regbuf.offset > 0)
+          muts.push([`ring ${r.bgid} entry ${j}: offset 0`, (s) => void ((s.buffer_rings[ri]!.buffers[j] as typeof b).regbuf.offset = 0)]);
+        if (b.regbuf.offset > 1)
+          muts.push([
+            `ring ${r.bgid} entry ${j}: offset ${Math.floor(b.regbuf.offset / 2)}`,
+            (s) => void ((s.buffer_rings[ri]!.buffers[j] as typeof b).regbuf.offset = Math.floor(b.regbuf.offset / 2)),
+          ]);
       }
-      if ('plain' in b && b.plain.size > 1) muts.push([`ring ${r.bgid} entry ${j}: size ${Math.floor(b.plain.size / 2)}`, (s) => void ((s.buffer_rings[ri]!.buffers[j] as typeof b).plain.size = Math.floor(b.plain.size / 2))]);
+      if ('plain' in b && b.plain.size > 1)
+        muts.push([
+          `ring ${r.bgid} entry ${j}: size ${Math.floor(b.plain.size / 2)}`,
+          (s) => void ((s.buffer_rings[ri]!.buffers[j] as typeof b).plain.size = Math.floor(b.plain.size / 2)),
+        ]);
     });
   });
   sc.provided_buffers.forEach((_, pi) => muts.push([`drop classic buffers ${pi}`, (s) => void s.provided_buffers.splice(pi, 1)]));
@@ -35,13 +49,23 @@ export function reductions(sc: Scenario): Candidate[] {
   if (regs && Array.isArray(regs)) {
     if (regs.length > 1) muts.push([`drop registered buffer ${regs.length - 1}`, (s) => void (s.registered_buffers as typeof regs).pop()]);
     regs.forEach((r, i) => {
-      if (r.size > 1) muts.push([`regbuf ${i}: size ${Math.floor(r.size / 2)}`, (s) => void ((s.registered_buffers as typeof regs)[i]!.size = Math.floor(r.size / 2))]);
-      if (r.placement !== 'page_aligned') muts.push([`regbuf ${i}: page aligned`, (s) => void ((s.registered_buffers as typeof regs)[i]!.placement = 'page_aligned')]);
+      if (r.size > 1)
+        muts.push([
+          `regbuf ${i}: size ${Math.floor(r.size / 2)}`,
+          (s) => void ((s.registered_buffers as typeof regs)[i]!.size = Math.floor(r.size / 2)),
+        ]);
+      if (r.placement !== 'page_aligned')
+        muts.push([`regbuf ${i}: page aligned`, (s) => void ((s.registered_buffers as typeof regs)[i]!.placement = 'page_aligned')]);
     });
   } else if (regs) {
     if (regs.count > 1) muts.push([`${regs.count - 1} registered buffers`, (s) => void ((s.registered_buffers as typeof regs).count -= 1)]);
-    if (regs.size > 1) muts.push([`registered buffers of ${Math.floor(regs.size / 2)} bytes`, (s) => void ((s.registered_buffers as typeof regs).size = Math.floor(regs.size / 2))]);
-    if (regs.placement !== 'page_aligned') muts.push(['registered buffers page aligned', (s) => void ((s.registered_buffers as typeof regs).placement = 'page_aligned')]);
+    if (regs.size > 1)
+      muts.push([
+        `registered buffers of ${Math.floor(regs.size / 2)} bytes`,
+        (s) => void ((s.registered_buffers as typeof regs).size = Math.floor(regs.size / 2)),
+      ]);
+    if (regs.placement !== 'page_aligned')
+      muts.push(['registered buffers page aligned', (s) => void ((s.registered_buffers as typeof regs).placement = 'page_aligned')]);
   } else void 0;
   if (regs) muts.push(['no registered buffers', (s) => void delete s.registered_buffers]);
   sc.steps.forEach((st, i) => {
@@ -51,9 +75,18 @@ export function reductions(sc: Scenario): Candidate[] {
       const x = s.steps[i]!;
       return 'send_zc' in x ? x.send_zc : 'send' in x ? x.send : undefined;
     };
-    (op.flags as string[]).forEach((f) => muts.push([`step ${i + 1}: without ${f}`, (s) => void ((get(s)!.flags as string[]) = (get(s)!.flags as string[]).filter((x) => x !== f))]));
-    op.msg_flags.forEach((f) => muts.push([`step ${i + 1}: without MSG_${f}`, (s) => void (get(s)!.msg_flags = get(s)!.msg_flags.filter((x) => x !== f))]));
-    op.sqe_flags.forEach((f) => muts.push([`step ${i + 1}: without IOSQE_${f}`, (s) => void (get(s)!.sqe_flags = get(s)!.sqe_flags.filter((x) => x !== f))]));
+    (op.flags as string[]).forEach((f) =>
+      muts.push([
+        `step ${i + 1}: without ${f}`,
+        (s) => void ((get(s)!.flags as string[]) = (get(s)!.flags as string[]).filter((x) => x !== f)),
+      ]),
+    );
+    op.msg_flags.forEach((f) =>
+      muts.push([`step ${i + 1}: without MSG_${f}`, (s) => void (get(s)!.msg_flags = get(s)!.msg_flags.filter((x) => x !== f))]),
+    );
+    op.sqe_flags.forEach((f) =>
+      muts.push([`step ${i + 1}: without IOSQE_${f}`, (s) => void (get(s)!.sqe_flags = get(s)!.sqe_flags.filter((x) => x !== f))]),
+    );
     if (op.len > 1) muts.push([`step ${i + 1}: len ${Math.floor(op.len / 2)}`, (s) => void (get(s)!.len = Math.floor(op.len / 2))]);
     if (op.expect) muts.push([`step ${i + 1}: no pins`, (s) => void delete get(s)!.expect]);
   });
@@ -83,7 +116,10 @@ export function scenarioSize(sc: Scenario): number {
 export function scenarioBytes(sc: Scenario): number {
   const regs = sc.registered_buffers;
   const reg = !regs ? 0 : Array.isArray(regs) ? regs.reduce((a, r) => a + r.size, 0) : regs.count * regs.size;
-  const ring = sc.buffer_rings.reduce((a, r) => a + r.buffers.reduce((b, e) => b + ('regbuf' in e ? e.regbuf.len : 'plain' in e ? e.plain.size : e.raw.len), 0), 0);
+  const ring = sc.buffer_rings.reduce(
+    (a, r) => a + r.buffers.reduce((b, e) => b + ('regbuf' in e ? e.regbuf.len : 'plain' in e ? e.plain.size : e.raw.len), 0),
+    0,
+  );
   return reg + ring;
 }
 
@@ -109,7 +145,10 @@ export async function minimize(
   let runs = 0;
   let rounds = 0;
   for (; rounds < (opts.maxRounds ?? 50); rounds++) {
-    const cands = reductions(current).map((c, k) => ({ ...c, scenario: { ...c.scenario, id: `${start.id.slice(0, 50)}-m${rounds}-${k}` } }));
+    const cands = reductions(current).map((c, k) => ({
+      ...c,
+      scenario: { ...c.scenario, id: `${start.id.slice(0, 50)}-m${rounds}-${k}` },
+    }));
     if (!cands.length) break;
     const sigs = await evaluate(cands.map((c) => c.scenario));
     runs += cands.length;

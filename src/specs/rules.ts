@@ -20,7 +20,8 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
     const groups = new Map<number, 'buffer_rings' | 'provided_buffers'>();
     const claim = (bgid: number, kind: 'buffer_rings' | 'provided_buffers', path: (string | number)[]) => {
       const prev = groups.get(bgid);
-      if (prev && prev !== kind) errors.push({ path, message: `buffer group ${bgid} is used by both a buffer ring and classic provided buffers` });
+      if (prev && prev !== kind)
+        errors.push({ path, message: `buffer group ${bgid} is used by both a buffer ring and classic provided buffers` });
       else if (prev === 'buffer_rings') errors.push({ path, message: `buffer group ${bgid} is registered twice` });
       groups.set(bgid, kind);
     };
@@ -29,7 +30,11 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
     if (regs) bytes += Array.isArray(regs) ? regs.reduce((a, r) => a + r.size + 4096, 0) : regs.count * (regs.size + 4096);
     sc.buffer_rings.forEach((r, ri) => {
       claim(r.bgid, 'buffer_rings', at('buffer_rings', ri, 'bgid'));
-      if (r.buffers.length > r.entries) errors.push({ path: at('buffer_rings', ri, 'buffers'), message: `${r.buffers.length} buffers do not fit a ring of ${r.entries} entries` });
+      if (r.buffers.length > r.entries)
+        errors.push({
+          path: at('buffer_rings', ri, 'buffers'),
+          message: `${r.buffers.length} buffers do not fit a ring of ${r.entries} entries`,
+        });
       r.buffers.forEach((b, bi) => {
         if ('regbuf' in b) {
           const e = abiRangeError(r.abi, b.regbuf.index, b.regbuf.offset);
@@ -42,7 +47,11 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
       claim(p.bgid, 'provided_buffers', at('provided_buffers', pi, 'bgid'));
       if ('count' in p) {
         bytes += p.count * p.size;
-        if (p.start_bid + p.count > 0x10000) errors.push({ path: at('provided_buffers', pi, 'count'), message: `bids ${p.start_bid}..${p.start_bid + p.count - 1} go past 65535` });
+        if (p.start_bid + p.count > 0x10000)
+          errors.push({
+            path: at('provided_buffers', pi, 'count'),
+            message: `bids ${p.start_bid}..${p.start_bid + p.count - 1} go past 65535`,
+          });
       } else {
         const e = abiRangeError(p.abi, p.regbuf.index, p.regbuf.offset);
         if (e) errors.push({ path: at('provided_buffers', pi, 'regbuf'), message: e });
@@ -54,7 +63,11 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
       const op = 'send_zc' in st ? st.send_zc : 'send' in st ? st.send : undefined;
       if ('ring_add' in st) {
         const ring = sc.buffer_rings.find((r) => r.bgid === st.ring_add.bgid);
-        if (!ring) errors.push({ path: at('steps', i, 'ring_add', 'bgid'), message: `no buffer ring with bgid ${st.ring_add.bgid} in buffer_rings` });
+        if (!ring)
+          errors.push({
+            path: at('steps', i, 'ring_add', 'bgid'),
+            message: `no buffer ring with bgid ${st.ring_add.bgid} in buffer_rings`,
+          });
         st.ring_add.buffers.forEach((b, bi) => {
           if ('plain' in b) bytes += b.plain.size;
           if ('regbuf' in b && ring) {
@@ -68,22 +81,41 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
       sendSteps.add(i + 1);
       const ud = String(BigInt(op.user_data ?? i + 1));
       const prev = userData.get(ud);
-      if (prev !== undefined) errors.push({ path: at('steps', i, kind, 'user_data'), message: `user_data ${ud} is already used by step ${prev}; CQEs are matched to steps by user_data` });
+      if (prev !== undefined)
+        errors.push({
+          path: at('steps', i, kind, 'user_data'),
+          message: `user_data ${ud} is already used by step ${prev}; CQEs are matched to steps by user_data`,
+        });
       userData.set(ud, i + 1);
-      if (op.source && op.buf_group !== undefined) errors.push({ path: at('steps', i, kind, 'source'), message: 'a send takes its data either from buf_group (provided buffers) or from source, not both' });
+      if (op.source && op.buf_group !== undefined)
+        errors.push({
+          path: at('steps', i, kind, 'source'),
+          message: 'a send takes its data either from buf_group (provided buffers) or from source, not both',
+        });
       if (op.source && 'plain' in op.source) bytes += op.source.plain.size;
-      if (op.source && 'plain' in op.source && op.len > op.source.plain.size) errors.push({ path: at('steps', i, kind, 'len'), message: `len ${op.len} is larger than the plain source (${op.source.plain.size} bytes)` });
+      if (op.source && 'plain' in op.source && op.len > op.source.plain.size)
+        errors.push({
+          path: at('steps', i, kind, 'len'),
+          message: `len ${op.len} is larger than the plain source (${op.source.plain.size} bytes)`,
+        });
       if ('send_zc' in st) {
         const zc = st.send_zc;
         const fixed = zc.flags.includes('FIXED_BUF');
-        if (zc.source && 'regbuf' in zc.source && !fixed) errors.push({ path: at('steps', i, kind, 'source'), message: 'a regbuf source needs FIXED_BUF in flags' });
-        if (zc.buf_index !== undefined && zc.buf_group !== undefined) errors.push({ path: at('steps', i, kind, 'buf_index'), message: 'buf_index and buf_group share the SQE field: set one' });
+        if (zc.source && 'regbuf' in zc.source && !fixed)
+          errors.push({ path: at('steps', i, kind, 'source'), message: 'a regbuf source needs FIXED_BUF in flags' });
+        if (zc.buf_index !== undefined && zc.buf_group !== undefined)
+          errors.push({ path: at('steps', i, kind, 'buf_index'), message: 'buf_index and buf_group share the SQE field: set one' });
       }
     });
     sc.expect?.peer?.bytes?.forEach((seg, gi) => {
-      if ('source_of_step' in seg && !sendSteps.has(seg.source_of_step)) errors.push({ path: at('expect', 'peer', 'bytes', gi, 'source_of_step'), message: `step ${seg.source_of_step} is not a send step` });
+      if ('source_of_step' in seg && !sendSteps.has(seg.source_of_step))
+        errors.push({
+          path: at('expect', 'peer', 'bytes', gi, 'source_of_step'),
+          message: `step ${seg.source_of_step} is not a send step`,
+        });
     });
-    if (bytes > MAX_SCENARIO_BYTES) errors.push({ path: at('id'), message: `scenario allocates ${bytes} bytes of buffers; the limit is ${MAX_SCENARIO_BYTES}` });
+    if (bytes > MAX_SCENARIO_BYTES)
+      errors.push({ path: at('id'), message: `scenario allocates ${bytes} bytes of buffers; the limit is ${MAX_SCENARIO_BYTES}` });
   });
   return errors;
 }

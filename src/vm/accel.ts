@@ -60,11 +60,16 @@ async function probe(qemuBinary: string, image: string, initBinary: string): Pro
       deadline: Date.now() + 25000,
       itemSlackMs: 0,
     });
-    const why = [b.qemuStderr.trim().split('\n').slice(0, 3).join(' | '), b.consoleTail.split('\n').slice(-2).join(' | ')].filter(Boolean).join(' / ');
+    const why = [b.qemuStderr.trim().split('\n').slice(0, 3).join(' | '), b.consoleTail.split('\n').slice(-2).join(' | ')]
+      .filter(Boolean)
+      .join(' / ');
     verdict = {
       ...base,
       kvm: b.outcome === 'done',
-      detail: b.outcome === 'done' ? `probe boot reached DONE in ${b.readyMs ?? '?'} ms` : `probe boot under KVM: ${b.outcome}: ${why || 'no console output and nothing from QEMU'}`,
+      detail:
+        b.outcome === 'done'
+          ? `probe boot reached DONE in ${b.readyMs ?? '?'} ms`
+          : `probe boot under KVM: ${b.outcome}: ${why || 'no console output and nothing from QEMU'}`,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -76,7 +76,7 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
   let lastEnded = p.start - 1;
   let firstItemMs: number | undefined;
   let readyMs: number | undefined;
-  let cur: BootResult['inProgress'] & { out: Buffer[]; err: Buffer[] } | undefined;
+  let cur: (BootResult['inProgress'] & { out: Buffer[]; err: Buffer[] }) | undefined;
   let itemTimer: NodeJS.Timeout | undefined;
 
   const stop = (why: BootOutcome, d?: string) => {
@@ -120,7 +120,10 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
           clearTimeout(itemTimer);
           const stdout = Buffer.concat(cur.out);
           if (crcOf(stdout) !== ev.crc) {
-            return stop('protocol-error', `crc mismatch for ${ev.id}: guest ${ev.crc.toString(16)}, host ${crcOf(stdout).toString(16)} over ${stdout.length} bytes`);
+            return stop(
+              'protocol-error',
+              `crc mismatch for ${ev.id}: guest ${ev.crc.toString(16)}, host ${crcOf(stdout).toString(16)} over ${stdout.length} bytes`,
+            );
           }
           const r: QemuItemResult = {
             id: ev.id,
@@ -164,7 +167,9 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
 
   if (outcome === undefined) outcome = doneSeen ? 'done' : ready ? 'died' : 'boot-failed';
   else if (doneSeen && outcome !== 'protocol-error') outcome = 'done';
-  const inProgress = cur ? { id: cur.id, stdout: Buffer.concat(cur.out), stderr: Buffer.concat(cur.err), splats: cur.splats, startedAt: cur.startedAt } : undefined;
+  const inProgress = cur
+    ? { id: cur.id, stdout: Buffer.concat(cur.out), stderr: Buffer.concat(cur.err), splats: cur.splats, startedAt: cur.startedAt }
+    : undefined;
   return {
     outcome,
     ...(inProgress ? { inProgress } : {}),

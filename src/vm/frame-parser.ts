@@ -59,7 +59,11 @@ export function parseRecord(line: string): FrameEvent {
     }
     case 'KLOG': {
       const sp = rest.indexOf(' ');
-      return { kind: 'klog', id: sp < 0 ? rest : rest.slice(0, sp), line: sp < 0 ? '' : unescapeBytes(rest.slice(sp + 1)).toString('utf-8') };
+      return {
+        kind: 'klog',
+        id: sp < 0 ? rest : rest.slice(0, sp),
+        line: sp < 0 ? '' : unescapeBytes(rest.slice(sp + 1)).toString('utf-8'),
+      };
     }
     case 'DONE':
       return { kind: 'done' };
@@ -79,7 +83,10 @@ export class FrameStream {
     this.pending += typeof chunk === 'string' ? chunk : chunk.toString('latin1');
     const lines = this.pending.split('\n');
     this.pending = lines.pop() ?? '';
-    return lines.map((l) => l.replace(/\r$/, '')).filter((l) => l.length > 0).map(parseRecord);
+    return lines
+      .map((l) => l.replace(/\r$/, ''))
+      .filter((l) => l.length > 0)
+      .map(parseRecord);
   }
 }
 

@@ -63,12 +63,14 @@ export function manifestText(items: RunItem[]): string {
   const seen = new Set<string>();
   return items
     .map((it) => {
-      if (!/^[\x21-\x7e]+$/.test(it.id)) throw new InfraError(`run item id ${JSON.stringify(it.id)} must be printable ASCII without spaces`);
+      if (!/^[\x21-\x7e]+$/.test(it.id))
+        throw new InfraError(`run item id ${JSON.stringify(it.id)} must be printable ASCII without spaces`);
       if (seen.has(it.id)) throw new InfraError(`duplicate run item id ${it.id}`);
       seen.add(it.id);
       if (it.argv.length === 0) throw new InfraError(`run item ${it.id} has an empty argv`);
       for (const a of it.argv) {
-        if (/[\t\n\0]/.test(a) || a === '') throw new InfraError(`run item ${it.id}: argument ${JSON.stringify(a)} is empty or contains a tab, newline or NUL`);
+        if (/[\t\n\0]/.test(a) || a === '')
+          throw new InfraError(`run item ${it.id}: argument ${JSON.stringify(a)} is empty or contains a tab, newline or NUL`);
       }
       return [it.id, String(Math.max(1, Math.round(it.timeoutMs))), ...it.argv].join('\t') + '\n';
     })
@@ -97,7 +99,7 @@ export async function writeInitramfs(spec: InitramfsSpec): Promise<{ path: strin
     } catch (e) {
       throw new InfraError(`cannot read ${f.hostPath} for the guest (${f.guestPath}): ${(e as Error).message}`);
     }
-    const mode = f.mode ?? ((await stat(f.hostPath)).mode & 0o7777);
+    const mode = f.mode ?? (await stat(f.hostPath)).mode & 0o7777;
     entries.push({ name: posix.normalize(f.guestPath).replace(/^\/+/, ''), mode: S_IFREG | mode, data });
   }
   const archive = cpioNewc(entries);

@@ -101,7 +101,12 @@ export class QemuTarget implements Target {
     let stalls = 0;
     while (start < items.length && !signal?.aborted) {
       info.boots = (info.boots ?? 0) + 1;
-      progress?.({ phase: 'boot', done: results.size, total: items.length, detail: `boot ${info.boots} (${env.accel}) from item ${start + 1}/${items.length}` });
+      progress?.({
+        phase: 'boot',
+        done: results.size,
+        total: items.length,
+        detail: `boot ${info.boots} (${env.accel}) from item ${start + 1}/${items.length}`,
+      });
       const consoleLog = join(env.workDir, `console-${info.boots}.log`);
       const b: BootResult = await bootOnce({
         qemuBinary: env.qemuBinary,

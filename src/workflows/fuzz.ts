@@ -53,7 +53,12 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   for (let i = 0; i < scenarios.length && !r.signal?.aborted; i += r.batch) {
     const chunk = scenarios.slice(i, i + r.batch);
     const results = await run(chunk);
-    r.progress({ phase: 'fuzz', done: Math.min(i + r.batch, scenarios.length), total: scenarios.length, detail: `${found.size} signature(s)` });
+    r.progress({
+      phase: 'fuzz',
+      done: Math.min(i + r.batch, scenarios.length),
+      total: scenarios.length,
+      detail: `${found.size} signature(s)`,
+    });
     for (const [j, res] of results.entries()) {
       const sig = failureSignature(res);
       if (!sig) continue;
@@ -68,10 +73,21 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
       // The reproducer checks the model's expectations; named relative so the same seed gives identical files.
       const prediction = oracle.predict(sc);
       const spec = inMemorySpec([sc], 'scenario.yaml');
-      writeFileSync(join(dir, 'repro.c'), prediction.kind === 'prediction' ? generateRepro(spec, 0, prediction, { kernel: label, profile: oracle.profile }) : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c);
+      writeFileSync(
+        join(dir, 'repro.c'),
+        prediction.kind === 'prediction'
+          ? generateRepro(spec, 0, prediction, { kernel: label, profile: oracle.profile })
+          : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c,
+      );
       writeFileSync(join(dir, 'report.txt'), `${sig}\n${res.summary}\n${res.diffs.map(describeDiff).join('\n')}\n`);
       found.set(sig, { signature: sig, id: sc.id, summary: res.summary, diffs: res.diffs.map(describeDiff), dir });
     }
   }
-  return { label, profile: oracle.profile, failures, findings: [...found.values()].sort((a, b) => a.signature.localeCompare(b.signature)), seconds: (performance.now() - t0) / 1000 };
+  return {
+    label,
+    profile: oracle.profile,
+    failures,
+    findings: [...found.values()].sort((a, b) => a.signature.localeCompare(b.signature)),
+    seconds: (performance.now() - t0) / 1000,
+  };
 }

@@ -59,7 +59,16 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       o.progress({ phase: 'kernel', detail: `${k.role}: ${k.kernel}` });
       const dir = workDir ? join(workDir, k.role) : undefined;
       if (dir) mkdirSync(dir, { recursive: true });
-      targets.push(await makeTarget({ kind: 'qemu', kernel: k.kernel, accel: o.accel, progress: o.progress, signal: o.signal, ...(dir ? { workDir: dir } : {}) }));
+      targets.push(
+        await makeTarget({
+          kind: 'qemu',
+          kernel: k.kernel,
+          accel: o.accel,
+          progress: o.progress,
+          signal: o.signal,
+          ...(dir ? { workDir: dir } : {}),
+        }),
+      );
     }
     o.progress({ phase: 'compile', detail: `${refs.length} scenario(s)` });
     const compiled = await buildSuite(refs, { signal: o.signal });

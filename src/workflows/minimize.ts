@@ -26,7 +26,20 @@ export interface MinimizeRequest {
 export type MinimizeOutcome =
   | { kind: 'passes'; label: string; profile: string }
   | { kind: 'flaky'; label: string; signature: string; same: number }
-  | { kind: 'minimized'; label: string; signature: string; summary: string; before: { size: number; bytes: number }; after: { size: number; bytes: number }; rounds: number; runs: number; changes: string[]; specFile: string; cFile: string; seconds: number };
+  | {
+      kind: 'minimized';
+      label: string;
+      signature: string;
+      summary: string;
+      before: { size: number; bytes: number };
+      after: { size: number; bytes: number };
+      rounds: number;
+      runs: number;
+      changes: string[];
+      specFile: string;
+      cFile: string;
+      seconds: number;
+    };
 
 export async function minimizeOnKernel(r: MinimizeRequest): Promise<MinimizeOutcome> {
   const t0 = performance.now();

@@ -49,16 +49,44 @@ export async function makeRepro(r: ReproRequest): Promise<ReproResult> {
   // Built the way a reader would (plus -static so it also runs in the bare guest).
   const lr = await findLiburing();
   const bin = join(r.outDir, sc.id);
-  const built = await cc({ sources: [cFile], out: bin, flags: REPRO_CFLAGS, includes: [lr.include], libs: [lr.archive], ...(r.signal ? { signal: r.signal } : {}) });
+  const built = await cc({
+    sources: [cFile],
+    out: bin,
+    flags: REPRO_CFLAGS,
+    includes: [lr.include],
+    libs: [lr.archive],
+    ...(r.signal ? { signal: r.signal } : {}),
+  });
   if (!built.ok) throw new InfraError('the reproducer does not compile (a uringspec bug)', built.output);
   const guestPath = `/uspec/${sc.id}`;
-  const ran = await target.run([{ id: `repro:${sc.id}`, argv: [kind === 'qemu' ? guestPath : bin], timeoutMs: sc.timeout_ms }], [{ hostPath: bin, guestPath, mode: 0o755 }], r.progress, r.signal);
+  const ran = await target.run(
+    [{ id: `repro:${sc.id}`, argv: [kind === 'qemu' ? guestPath : bin], timeoutMs: sc.timeout_ms }],
+    [{ hostPath: bin, guestPath, mode: 0o755 }],
+    r.progress,
+    r.signal,
+  );
   const item = ran.results[0]!;
   // The same scenario through the suite runner gives the diff against the model.
-  const judged = (await runScenarios({ refs: [{ spec: r.spec, index: r.index }], target, oracle, label, reproduce: () => '', ...(r.signal ? { signal: r.signal } : {}) })).results[0]!;
+  const judged = (
+    await runScenarios({
+      refs: [{ spec: r.spec, index: r.index }],
+      target,
+      oracle,
+      label,
+      reproduce: () => '',
+      ...(r.signal ? { signal: r.signal } : {}),
+    })
+  ).results[0]!;
   const checks = item.stdout.split('\n').filter((l) => /^(FAIL|PASS|SKIP)/.test(l));
   const exit = item.status === 'exited' ? item.exitCode : undefined;
-  const verdict = exit === 0 ? 'passes' : exit === 77 ? 'skips (the kernel lacks the feature)' : exit === 1 ? 'fails' : `did not finish (${item.status}${item.signal ? ` signal ${item.signal}` : ''})`;
+  const verdict =
+    exit === 0
+      ? 'passes'
+      : exit === 77
+        ? 'skips (the kernel lacks the feature)'
+        : exit === 1
+          ? 'fails'
+          : `did not finish (${item.status}${item.signal ? ` signal ${item.signal}` : ''})`;
   const email = [
     `Subject: [BUG] io_uring: ${sc.title}`,
     '',

@@ -28,7 +28,12 @@ export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
   const compiled = opts.compiled ?? (await buildSuite(opts.refs, opts.signal ? { signal: opts.signal } : {}));
   const { items, files } = scenarioItems(opts.refs, compiled, opts.target.kind);
   const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal);
-  return { label: opts.label, profile: opts.oracle.profile, target: info, results: judgeItems(opts.refs, results, opts.oracle, opts.reproduce) };
+  return {
+    label: opts.label,
+    profile: opts.oracle.profile,
+    target: info,
+    results: judgeItems(opts.refs, results, opts.oracle, opts.reproduce),
+  };
 }
 
 export interface RunCorpusRequest {
@@ -55,7 +60,8 @@ export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
     compiled,
     progress: r.progress,
     ...(r.signal ? { signal: r.signal } : {}),
-    reproduce: (ref) => ['npx', 'uringspec', 'run', ref.spec.file, '--scenario', scenarioOf(ref).id, ...kernelArgs].map(shellQuote).join(' '),
+    reproduce: (ref) =>
+      ['npx', 'uringspec', 'run', ref.spec.file, '--scenario', scenarioOf(ref).id, ...kernelArgs].map(shellQuote).join(' '),
   });
   report.kernels.push(run);
   report.durationMs = Date.now() - t0;

@@ -37,12 +37,19 @@ export function checkTargetChoice(v: TargetValues): TargetChoice {
   if (kind === 'host' && v.kernel) throw new UsageError('--kernel goes with --target qemu');
   const accel = v.accel ?? 'auto';
   if (accel !== 'auto' && accel !== 'kvm' && accel !== 'tcg') throw new UsageError('--accel must be auto, kvm or tcg');
-  if (v.profile && !(PROFILE_NAMES as readonly string[]).includes(v.profile)) throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
+  if (v.profile && !(PROFILE_NAMES as readonly string[]).includes(v.profile))
+    throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
   const profile = (v.profile as ProfileName | undefined) ?? profileForKernel(kind, v.kernel);
   return { kind, ...(v.kernel ? { kernel: v.kernel } : {}), accel, profile };
 }
 
 export async function openTarget(c: TargetChoice, progress: Progress, signal?: AbortSignal): Promise<OpenTarget> {
-  const { target, label } = await makeTarget({ kind: c.kind, ...(c.kernel ? { kernel: c.kernel } : {}), accel: c.accel, progress, ...(signal ? { signal } : {}) });
+  const { target, label } = await makeTarget({
+    kind: c.kind,
+    ...(c.kernel ? { kernel: c.kernel } : {}),
+    accel: c.accel,
+    progress,
+    ...(signal ? { signal } : {}),
+  });
   return { target, label, oracle: await modelOracle(c.profile), kind: c.kind };
 }

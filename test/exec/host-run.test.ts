@@ -9,7 +9,9 @@ import { loadSpecs } from '../../src/specs/load.ts';
 import { fillBytes } from '../../src/specs/fill.ts';
 import { layoutOf } from '../../src/specs/layout.ts';
 
-const F_BUFFER = 1, F_MORE = 2, F_NOTIF = 8;
+const F_BUFFER = 1,
+  F_MORE = 2,
+  F_NOTIF = 8;
 let binary = '';
 const { specs } = loadSpecs(['test/fixtures/basic.yaml']);
 

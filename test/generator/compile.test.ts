@@ -33,7 +33,12 @@ describe('generated C', () => {
       expect(prog.c).not.toContain('#include "uspec.h"');
       const file = join(dir, `${scenarioOf(ref).id}.c`);
       writeFileSync(file, prog.c);
-      const r = await cc({ sources: [file], out: `${file}.o`, flags: ['-Wall', '-Wextra', '-Werror', '-O2', '-c'], includes: [lr.include] });
+      const r = await cc({
+        sources: [file],
+        out: `${file}.o`,
+        flags: ['-Wall', '-Wextra', '-Werror', '-O2', '-c'],
+        includes: [lr.include],
+      });
       expect(r.output, scenarioOf(ref).id).toBe('');
       expect(r.ok).toBe(true);
     }
@@ -59,7 +64,9 @@ describe('a compiler error in generated C', () => {
     const broken = { ...prog, c: lines.join('\n') };
     const err = await compileProgram(broken).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GeneratedCodeError);
-    expect((err as Error).message).toMatch(new RegExp(`uringspec-suite\\.c:${i + 1}:\\d+: error: implicit declaration of function .io_uring_prep_send_zc_typo.`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`uringspec-suite\\.c:${i + 1}:\\d+: error: implicit declaration of function .io_uring_prep_send_zc_typo.`),
+    );
     expect((err as Error).message).toContain(`generated from ${prog.specLineOf(i + 1)}`);
   }, 30_000);
 });

@@ -24,7 +24,8 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     expect(r.stdout).toMatch(/^sendzc-provided-rfc \(qemu, (tcg|kvm), model rfc-v1\): \d+\/\d+ pass/m);
     expect(r.stdout).toMatch(/^baseline \(qemu, (tcg|kvm), model baseline\): \d+\/\d+ pass, 1 no-oracle$/m);
     expect(r.stdout).toMatch(/liburing tests: 2 pass, 0 skip, 0 fail/);
-    for (const f of ['results.ktap', 'junit.xml', 'report.json', 'report.html', 'summary.txt']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['results.ktap', 'junit.xml', 'report.json', 'report.html', 'summary.txt'])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(XMLValidator.validate(readFileSync(join(out, 'junit.xml'), 'utf8'))).toBe(true);
     const ktap = readFileSync(join(out, 'results.ktap'), 'utf8');
     expect(ktap).toMatch(/^KTAP version 1\n1\.\.2\n/);
@@ -33,7 +34,10 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     const report = readReport(out);
     expect(report.incomplete).toBe(false);
     expect(report.regressions).toEqual([]);
-    expect(report.kernels.map((k) => k.peer?.map((p) => p.status))).toEqual([['pass', 'pass'], ['pass', 'pass']]);
+    expect(report.kernels.map((k) => k.peer?.map((p) => p.status))).toEqual([
+      ['pass', 'pass'],
+      ['pass', 'pass'],
+    ]);
   }, 600_000);
 
   it('--shard 1/2 + --shard 2/2 + report merge equals the unsharded run', async () => {
@@ -41,7 +45,9 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     await cli('gate', '--no-peer', '--quiet', '--out', full);
     await cli('gate', '--no-peer', '--quiet', '--shard', '1/2', '--out', s1);
     await cli('gate', '--no-peer', '--quiet', '--shard', '2/2', '--out', s2);
-    expect(readReport(s1).kernels[0]!.results.length + readReport(s2).kernels[0]!.results.length).toBe(readReport(full).kernels[0]!.results.length);
+    expect(readReport(s1).kernels[0]!.results.length + readReport(s2).kernels[0]!.results.length).toBe(
+      readReport(full).kernels[0]!.results.length,
+    );
     const m = await cli('report', 'merge', join(s1, 'report.json'), join(s2, 'report.json'), '--out', merged);
     expect(m.exitCode).toBe(1);
     // The RFC kernel corrupts memory (stale sg_from_iter, uninitialised vec_off), so where it
@@ -49,9 +55,11 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     // outcome except a crash on either side; crashes may only come from the RFC kernel.
     const [mr, fr] = [readReport(merged), readReport(full)];
     const crashed = new Set([...mr.kernels, ...fr.kernels].flatMap((k) => k.results.filter((x) => x.status === 'crash').map((x) => x.id)));
-    const noCrash = (r: RunReport) => r.kernels.map((k) => [k.label, k.results.filter((x) => !crashed.has(x.id)).map((x) => `${x.id}:${x.status}`)]);
+    const noCrash = (r: RunReport) =>
+      r.kernels.map((k) => [k.label, k.results.filter((x) => !crashed.has(x.id)).map((x) => `${x.id}:${x.status}`)]);
     expect(noCrash(mr)).toEqual(noCrash(fr));
-    for (const r of [mr, fr]) for (const k of r.kernels) if (k.profile === 'baseline') expect(k.results.filter((x) => x.status === 'crash')).toEqual([]);
+    for (const r of [mr, fr])
+      for (const k of r.kernels) if (k.profile === 'baseline') expect(k.results.filter((x) => x.status === 'crash')).toEqual([]);
     expect(crashed.size).toBeLessThan(fr.kernels[0]!.results.length / 4);
   }, 600_000);
 
@@ -60,7 +68,10 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     const mbox = join(dir, 'rfc-broken.mbox');
     const text = readFileSync('series/04-provided-registered-buffers-rfc.mbox', 'utf8');
     // Patch 1/7's only context line that mentions nr_avail, edited so the hunk cannot apply.
-    const broken = text.replace('\t\tnr_iovs = nr_avail;\n+\t\targ->mode |= KBUF_MODE_FREE;', '\t\tnr_iovs = nr_avail_EDITED;\n+\t\targ->mode |= KBUF_MODE_FREE;');
+    const broken = text.replace(
+      '\t\tnr_iovs = nr_avail;\n+\t\targ->mode |= KBUF_MODE_FREE;',
+      '\t\tnr_iovs = nr_avail_EDITED;\n+\t\targ->mode |= KBUF_MODE_FREE;',
+    );
     expect(broken).not.toBe(text);
     writeFileSync(mbox, broken);
     const recipe = readFileSync('kernels/sendzc-provided-rfc.yaml', 'utf8')
@@ -98,4 +109,3 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/INCOMPLETE/);
   }, 300_000);
 });
-

@@ -57,14 +57,28 @@ const RFC_CRASHES = [
 ].sort();
 const BASELINE_NO_ORACLE = ['ring-wrap-zc'];
 
-const ids = (run: KernelRun, status: string) => run.results.filter((r) => r.status === status).map((r) => r.id).sort();
+const ids = (run: KernelRun, status: string) =>
+  run.results
+    .filter((r) => r.status === status)
+    .map((r) => r.id)
+    .sort();
 
 describe.skipIf(!kernels)('the corpus on the guest kernels', () => {
   const runs = {} as Record<'rfc' | 'baseline', KernelRun>;
   beforeAll(async () => {
     const compiled = await buildSuite(refs);
-    for (const [key, recipe, profile] of [['rfc', 'sendzc-provided-rfc', 'rfc-v1'], ['baseline', 'baseline', 'baseline']] as const) {
-      runs[key] = await runScenarios({ refs, compiled, target: new QemuTarget({ image: kernels![recipe], label: recipe, accel: 'auto' }), oracle: await modelOracle(profile), label: recipe, reproduce: () => '' });
+    for (const [key, recipe, profile] of [
+      ['rfc', 'sendzc-provided-rfc', 'rfc-v1'],
+      ['baseline', 'baseline', 'baseline'],
+    ] as const) {
+      runs[key] = await runScenarios({
+        refs,
+        compiled,
+        target: new QemuTarget({ image: kernels![recipe], label: recipe, accel: 'auto' }),
+        oracle: await modelOracle(profile),
+        label: recipe,
+        reproduce: () => '',
+      });
     }
   }, 600_000);
 
@@ -90,7 +104,9 @@ describe.skipIf(!kernels)('the corpus on the guest kernels', () => {
 
   it('baseline agrees with the model everywhere it has an oracle', () => {
     expect(ids(runs.baseline, 'no-oracle')).toEqual(BASELINE_NO_ORACLE);
-    expect(runs.baseline.results.filter((r) => r.status !== 'pass' && r.status !== 'no-oracle').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
+    expect(
+      runs.baseline.results.filter((r) => r.status !== 'pass' && r.status !== 'no-oracle').map((r) => `${r.id}: ${r.summary}`),
+    ).toEqual([]);
   });
 
   it('RFC: the known disagreements, each with its diff; panics only where the stale sg_from_iter is reachable', () => {
@@ -102,12 +118,15 @@ describe.skipIf(!kernels)('the corpus on the guest kernels', () => {
     for (const id of RFC_FAILS) expect(['fail', 'crash'], id).toContain(status.get(id));
     for (const id of RFC_NO_ORACLE) expect(status.get(id), id).toBe('no-oracle');
     for (const id of RFC_CRASHES) expect(['crash', 'pass'], id).toContain(status.get(id));
-    const unexpected = runs.rfc.results.filter((r) => r.status !== 'pass' && !RFC_FAILS.includes(r.id) && !RFC_NO_ORACLE.includes(r.id) && r.status !== 'crash');
+    const unexpected = runs.rfc.results.filter(
+      (r) => r.status !== 'pass' && !RFC_FAILS.includes(r.id) && !RFC_NO_ORACLE.includes(r.id) && r.status !== 'crash',
+    );
     expect(unexpected.map((r) => `${r.id}: ${r.status} ${r.summary}`)).toEqual([]);
     // may-crash scenarios run first in a fresh boot: the first of them takes the kernel down
     expect(ids(runs.rfc, 'crash').length).toBeGreaterThan(0);
     for (const r of runs.rfc.results.filter((x) => x.status === 'fail')) expect(r.diffs.length).toBeGreaterThan(0);
-    for (const r of runs.rfc.results.filter((x) => x.status === 'crash')) expect(r.summary).toMatch(/BUG: unable to handle page fault|general protection/);
+    for (const r of runs.rfc.results.filter((x) => x.status === 'crash'))
+      expect(r.summary).toMatch(/BUG: unable to handle page fault|general protection/);
     const unaligned = runs.rfc.results.find((x) => x.id === 'zc-unal-placement-offset200')!;
     expect(unaligned.diffs.map((d) => d.note).join(' ')).toMatch(/came from regbuf\[0\] offset 100 \(expected regbuf\[0\] offset 200\)/);
   });
@@ -119,7 +138,13 @@ describe.skipIf(!kernels)('a crash ends the scenario, not the run', () => {
     // freed kmsg with sg_from_iter set hides the bug), so nothing zero-copy runs before it.
     const pick = ['zc-select-ring-plain-udp', 'zc-plain-tcp'];
     const sel = pick.map((id) => refs.find((r) => scenarioOf(r).id === id)!);
-    const run = await runScenarios({ refs: sel, target: new QemuTarget({ image: kernels!['sendzc-provided-rfc'], label: 'rfc', accel: 'auto' }), oracle: await modelOracle('rfc-v1'), label: 'rfc', reproduce: () => '' });
+    const run = await runScenarios({
+      refs: sel,
+      target: new QemuTarget({ image: kernels!['sendzc-provided-rfc'], label: 'rfc', accel: 'auto' }),
+      oracle: await modelOracle('rfc-v1'),
+      label: 'rfc',
+      reproduce: () => '',
+    });
     const crash = run.results.find((r) => r.id === 'zc-select-ring-plain-udp')!;
     expect(crash.status).toBe('crash');
     expect(crash.summary).toMatch(/BUG: unable to handle page fault/);
@@ -141,9 +166,25 @@ describe.skipIf(!kernels)('reproducer in the guest', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'repro.c'), c);
     const lr = await findLiburing();
-    expect((await cc({ sources: [join(dir, 'repro.c')], out: join(dir, 'repro'), flags: REPRO_CFLAGS, includes: [lr.include], libs: [lr.archive] })).ok).toBe(true);
+    expect(
+      (
+        await cc({
+          sources: [join(dir, 'repro.c')],
+          out: join(dir, 'repro'),
+          flags: REPRO_CFLAGS,
+          includes: [lr.include],
+          libs: [lr.archive],
+        })
+      ).ok,
+    ).toBe(true);
     const file = { hostPath: join(dir, 'repro'), guestPath: '/uspec/repro', mode: 0o755 };
-    const runOn = async (k: 'sendzc-provided-rfc' | 'baseline') => (await new QemuTarget({ image: kernels![k], label: k, accel: 'auto' }).run([{ id: 'repro', argv: ['/uspec/repro'], timeoutMs: 10_000 }], [file])).results[0]!;
+    const runOn = async (k: 'sendzc-provided-rfc' | 'baseline') =>
+      (
+        await new QemuTarget({ image: kernels![k], label: k, accel: 'auto' }).run(
+          [{ id: 'repro', argv: ['/uspec/repro'], timeoutMs: 10_000 }],
+          [file],
+        )
+      ).results[0]!;
     const rfc = await runOn('sendzc-provided-rfc');
     expect(rfc.exitCode).toBe(1);
     expect(rfc.stdout).toMatch(/FAIL user_data 1 CQE #0: res expected -14, got 10/);

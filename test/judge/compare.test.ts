@@ -38,7 +38,15 @@ describe('judge', () => {
     const obs = observationOf(pred, reg.subarray(200, 264));
     obs.cqes[0]!.flags = CQE_F.MORE | CQE_F.BUFFER | (6 << 16);
     const v = judge(sc, obs, pred);
-    expect(v.diffs).toEqual([{ where: 'cqe 1 of user_data 1 (step 1 send_zc)', field: 'bid', expected: 'BUFFER|MORE bid=5', got: 'BUFFER|MORE bid=6', rule: 'rfc.zc-bufsel-cqe' }]);
+    expect(v.diffs).toEqual([
+      {
+        where: 'cqe 1 of user_data 1 (step 1 send_zc)',
+        field: 'bid',
+        expected: 'BUFFER|MORE bid=5',
+        got: 'BUFFER|MORE bid=6',
+        rule: 'rfc.zc-bufsel-cqe',
+      },
+    ]);
   });
 
   it('bytes from page start + offset (bv_offset ignoring the placement) are traced to where they came from', () => {
@@ -53,7 +61,11 @@ describe('judge', () => {
   });
 
   it('bytes from before the buffer (its page prefix) trace to a negative offset', () => {
-    const sc0 = scenario({ registered_buffers: [{ size: 2048, placement: { page_offset: 100 } }], buffer_rings: [{ bgid: 1, entries: 2, buffers: [{ regbuf: { index: 0, offset: 20, len: 120 } }] }], steps: [{ send_zc: { buf_group: 1, flags: ['FIXED_BUF'] } }] });
+    const sc0 = scenario({
+      registered_buffers: [{ size: 2048, placement: { page_offset: 100 } }],
+      buffer_rings: [{ bgid: 1, entries: 2, buffers: [{ regbuf: { index: 0, offset: 20, len: 120 } }] }],
+      steps: [{ send_zc: { buf_group: 1, flags: ['FIXED_BUF'] } }],
+    });
     const p0 = asPrediction(predict(sc0, 'rfc-v1'));
     const r0 = new BufferBytes(layoutOf(sc0)).of('regbuf[0]')!;
     // page start + 20 = buffer offset -80: 80 zero bytes, then the buffer's first 40.
@@ -75,7 +87,9 @@ describe('judge', () => {
   it('a wrong ring head names the ring and the step', () => {
     const obs = observationOf(pred, reg.subarray(200, 264));
     obs.heads[0]!.head = 0;
-    expect(judge(sc, obs, pred).diffs).toEqual([{ where: 'ring 1 head (step 2)', field: 'head', expected: '1', got: '0', rule: 'ring.head' }]);
+    expect(judge(sc, obs, pred).diffs).toEqual([
+      { where: 'ring 1 head (step 2)', field: 'head', expected: '1', got: '0', rule: 'ring.head' },
+    ]);
   });
 
   it('a failing pin is a diff with rule "pin"; a pin the model contradicts is a pinConflict', () => {
@@ -83,7 +97,9 @@ describe('judge', () => {
     const p = asPrediction(predict(pinned, 'rfc-v1'));
     const v = judge(pinned, observationOf(p, reg.subarray(200, 264)), p);
     expect(v.diffs).toEqual([{ where: 'pin: cqe 1 of user_data 1 (step 1)', field: 'res', expected: '63', got: '64', rule: 'pin' }]);
-    expect(v.pinConflicts).toEqual([{ where: 'pin: cqe 1 of user_data 1 (step 1)', field: 'res', expected: 'pin 63', got: 'model 64', rule: 'sock.stream-full' }]);
+    expect(v.pinConflicts).toEqual([
+      { where: 'pin: cqe 1 of user_data 1 (step 1)', field: 'res', expected: 'pin 63', got: 'model 64', rule: 'sock.stream-full' },
+    ]);
   });
 
   it('no oracle is never a pass; incomplete or fatal output is an error', () => {

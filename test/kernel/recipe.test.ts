@@ -47,40 +47,44 @@ describe('kernel recipes', () => {
   // a build in progress holds the tree for minutes; this test would only wait for it
   const treeBusy = existsSync(cacheDir('locks', 'tree-linux-6.12.8'));
   if (haveTree && treeBusy) console.warn('[test/vm/recipe] skipping the git am failure test: a kernel build holds the tree');
-  it.skipIf(!haveTree || treeBusy || process.env.URINGSPEC_SKIP_KERNEL === '1')('names the failing patch and hunk, aborts the am, exit 2 from the CLI', async () => {
-    const dir = tmp();
-    const f = join(dir, 'conflict.yaml');
-    // 03 without its --exclude: the known conflict in io_uring/net.c
-    writeFileSync(
-      f,
-      [
-        'name: conflict-probe',
-        'base: debian:linux=6.12.8-1',
-        'patches:',
-        `  - path: ${SERIES}/01-rsrc-dont-assign-bvec-twice.mbox`,
-        `  - path: ${SERIES}/02-get-rid-of-io_kiocb-imu-v3.mbox`,
-        `  - path: ${SERIES}/03-remove-issue_flags-from-io_req_set_rsrc_node.mbox`,
-        'config: { fragments: [vm/kconfig/uringspec.config] }',
-      ].join('\n'),
-    );
-    const recipe = await loadRecipe(f);
-    const err = await buildKernel(recipe, { quiet: true }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(BuildError);
-    const msg = (err as Error).message;
-    expect(msg).toMatch(/patch 6\/6 does not apply: 03-remove-issue_flags-from-io_req_set_rsrc_node\.mbox \[PATCH 1\/1\]/);
-    expect(msg).toMatch(/error: patch failed: io_uring\/net\.c:\d+/);
-    expect(msg).toMatch(/io_req_set_rsrc_node\(notif, ctx, 0\);/); // the context git searched for
-    // and through the CLI: one message, exit 2
-    const writes: string[] = [];
-    const orig = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((s: string) => (writes.push(String(s)), true)) as typeof process.stderr.write;
-    try {
-      expect(await main(['kernel', 'build', f, '--quiet'])).toBe(2);
-    } finally {
-      process.stderr.write = orig;
-    }
-    expect(writes.join('')).toMatch(/uringspec kernel: patch 6\/6 does not apply/);
-  }, 120_000);
+  it.skipIf(!haveTree || treeBusy || process.env.URINGSPEC_SKIP_KERNEL === '1')(
+    'names the failing patch and hunk, aborts the am, exit 2 from the CLI',
+    async () => {
+      const dir = tmp();
+      const f = join(dir, 'conflict.yaml');
+      // 03 without its --exclude: the known conflict in io_uring/net.c
+      writeFileSync(
+        f,
+        [
+          'name: conflict-probe',
+          'base: debian:linux=6.12.8-1',
+          'patches:',
+          `  - path: ${SERIES}/01-rsrc-dont-assign-bvec-twice.mbox`,
+          `  - path: ${SERIES}/02-get-rid-of-io_kiocb-imu-v3.mbox`,
+          `  - path: ${SERIES}/03-remove-issue_flags-from-io_req_set_rsrc_node.mbox`,
+          'config: { fragments: [vm/kconfig/uringspec.config] }',
+        ].join('\n'),
+      );
+      const recipe = await loadRecipe(f);
+      const err = await buildKernel(recipe, { quiet: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(BuildError);
+      const msg = (err as Error).message;
+      expect(msg).toMatch(/patch 6\/6 does not apply: 03-remove-issue_flags-from-io_req_set_rsrc_node\.mbox \[PATCH 1\/1\]/);
+      expect(msg).toMatch(/error: patch failed: io_uring\/net\.c:\d+/);
+      expect(msg).toMatch(/io_req_set_rsrc_node\(notif, ctx, 0\);/); // the context git searched for
+      // and through the CLI: one message, exit 2
+      const writes: string[] = [];
+      const orig = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((s: string) => (writes.push(String(s)), true)) as typeof process.stderr.write;
+      try {
+        expect(await main(['kernel', 'build', f, '--quiet'])).toBe(2);
+      } finally {
+        process.stderr.write = orig;
+      }
+      expect(writes.join('')).toMatch(/uringspec kernel: patch 6\/6 does not apply/);
+    },
+    120_000,
+  );
 
   it('resolveKernel takes an image path as is and explains an unknown name', async () => {
     const plan = await planKernel((await findRecipe('baseline'))!);

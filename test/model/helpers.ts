@@ -16,7 +16,8 @@ export function asPrediction(p: Prediction | NoOracle): Prediction {
 /** [[res, flags], ...] per user_data, exact results only. */
 export function cqesOf(p: Prediction | NoOracle): Record<string, [number | string, number][]> {
   const out: Record<string, [number | string, number][]> = {};
-  for (const r of asPrediction(p).requests) out[String(r.userData)] = r.cqes.map((c) => ['exact' in c.res ? c.res.exact : `${c.res.min}..${c.res.max}`, c.flags]);
+  for (const r of asPrediction(p).requests)
+    out[String(r.userData)] = r.cqes.map((c) => ['exact' in c.res ? c.res.exact : `${c.res.min}..${c.res.max}`, c.flags]);
   return out;
 }
 
@@ -29,6 +30,17 @@ export function finalHead(p: Prediction | NoOracle, bgid: number): number | unde
 export function observationOf(p: Prediction, peer: Buffer, datagrams: number[] = []): Observation {
   const cqes: ObservedCqe[] = [];
   for (const r of p.requests)
-    for (const c of r.cqes) cqes.push({ seq: cqes.length, step: r.step, userData: r.userData, res: 'exact' in c.res ? c.res.exact : c.res.max, flags: c.flags });
-  return { scenario: 't', cqes, extra: [], heads: p.heads.map((h) => ({ step: h.step, bgid: h.bgid, head: h.head })), waits: [], peer, datagrams, complete: true, stray: [] };
+    for (const c of r.cqes)
+      cqes.push({ seq: cqes.length, step: r.step, userData: r.userData, res: 'exact' in c.res ? c.res.exact : c.res.max, flags: c.flags });
+  return {
+    scenario: 't',
+    cqes,
+    extra: [],
+    heads: p.heads.map((h) => ({ step: h.step, bgid: h.bgid, head: h.head })),
+    waits: [],
+    peer,
+    datagrams,
+    complete: true,
+    stray: [],
+  };
 }

@@ -9,7 +9,16 @@ import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/report.ts';
 import { HtmlReporter } from '../../src/report/html.ts';
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const report: RunReport = {
   tool: 'uringspec',
@@ -34,8 +43,14 @@ const report: RunReport = {
           diffs: [{ where: 'cqe 1 of user_data 1', field: 'res', expected: '-14', got: '10', rule: 'rfc.regbuf-index' }],
           pinConflicts: [],
           durationMs: 22,
-          cqes: [{ step: 2, userData: '1', res: 10, flags: 3 }, { step: 2, userData: '1', res: 0, flags: 8 }],
-          expected: [{ userData: '1', res: '-14', flags: 'MORE' }, { userData: '1', res: '0', flags: 'NOTIF' }],
+          cqes: [
+            { step: 2, userData: '1', res: 10, flags: 3 },
+            { step: 2, userData: '1', res: 0, flags: 8 },
+          ],
+          expected: [
+            { userData: '1', res: '-14', flags: 'MORE' },
+            { userData: '1', res: '0', flags: 'NOTIF' },
+          ],
           kernelSplats: [],
           consoleTail: 'console line <with> markup',
           reproduce: 'npx uringspec repro corpus/zc-addr-encoding.yaml --scenario zc-enc-index-65536 --kernel sendzc-provided-rfc',

@@ -33,7 +33,12 @@ const report: RunReport = {
   durationMs: 1500,
   incomplete: false,
   kernels: [
-    { label: 'sendzc-provided-rfc', profile: 'rfc-v1', target: { kind: 'qemu', kernel: '6.12.8', accel: 'tcg' }, results: [result('a', 'pass'), result('b', 'fail'), result('c', 'crash', { consoleTail: 'Kernel panic - not syncing' })] },
+    {
+      label: 'sendzc-provided-rfc',
+      profile: 'rfc-v1',
+      target: { kind: 'qemu', kernel: '6.12.8', accel: 'tcg' },
+      results: [result('a', 'pass'), result('b', 'fail'), result('c', 'crash', { consoleTail: 'Kernel panic - not syncing' })],
+    },
     { label: 'baseline', profile: 'baseline', target: { kind: 'qemu', kernel: '6.12.8', accel: 'tcg' }, results: [result('a', 'pass')] },
   ],
 };

@@ -20,7 +20,9 @@ describe('frame parser', () => {
   it('keeps a forged marker inside OUT data', () => {
     const forged = Buffer.from('ok\n@@USPEC END x status=exited:0 dur_us=1 crc=00000000\n');
     const s = new FrameStream();
-    const evs = s.push(`@@USPEC BEGIN a\n@@USPEC OUT a ${escape(forged)}\n@@USPEC END a status=exited:0 dur_us=5 crc=${crcOf(forged).toString(16).padStart(8, '0')}\n`);
+    const evs = s.push(
+      `@@USPEC BEGIN a\n@@USPEC OUT a ${escape(forged)}\n@@USPEC END a status=exited:0 dur_us=5 crc=${crcOf(forged).toString(16).padStart(8, '0')}\n`,
+    );
     expect(evs.map((e) => e.kind)).toEqual(['begin', 'out', 'end']);
     const out = evs[1]!;
     expect(out.kind === 'out' && out.data.equals(forged)).toBe(true);
@@ -34,7 +36,11 @@ describe('frame parser', () => {
 
   it('parses END statuses and rejects malformed ones', () => {
     expect(parseRecord('@@USPEC END t status=signaled:9 dur_us=12 crc=0000abcd')).toEqual({
-      kind: 'end', id: 't', status: { type: 'signaled', signal: 9 }, durUs: 12, crc: 0xabcd,
+      kind: 'end',
+      id: 't',
+      status: { type: 'signaled', signal: 9 },
+      durUs: 12,
+      crc: 0xabcd,
     });
     expect(parseRecord('@@USPEC END t status=timeout dur_us=1 crc=00000000')).toMatchObject({ status: { type: 'timeout' } });
     expect(parseRecord('@@USPEC END t status=bogus dur_us=1 crc=00000000').kind).toBe('garbage');

@@ -15,7 +15,8 @@ export function buildGuestProgs(): { files: TargetFile[]; guest: (name: string) 
   const liburing = cacheDir('liburing-2.9');
   if (existsSync(join(liburing, 'lib', 'liburing.a'))) names.push('liburing-nop');
   for (const n of names) {
-    const extra = n === 'liburing-nop' ? [`-I${liburing}/include`, join(PROGS, `${n}.c`), `${liburing}/lib/liburing.a`] : [join(PROGS, `${n}.c`)];
+    const extra =
+      n === 'liburing-nop' ? [`-I${liburing}/include`, join(PROGS, `${n}.c`), `${liburing}/lib/liburing.a`] : [join(PROGS, `${n}.c`)];
     execFileSync('gcc', ['-static', '-O2', '-Wall', '-Werror', '-o', join(out, n), ...extra]);
   }
   const guest = (n: string) => `/uspec/bin/${n}`;

@@ -28,7 +28,10 @@ describe('initramfs', () => {
       files: [{ hostPath: join(dir, 'prog'), guestPath: '/uspec/bin/prog', mode: 0o750 }],
       outPath: join(dir, 'out.cpio'),
     });
-    const list = execFileSync('cpio', ['-it', '--quiet'], { input: readFileSync(join(dir, 'out.cpio')) }).toString().trim().split('\n');
+    const list = execFileSync('cpio', ['-it', '--quiet'], { input: readFileSync(join(dir, 'out.cpio')) })
+      .toString()
+      .trim()
+      .split('\n');
     expect(list).toEqual(expect.arrayContaining(['dev', 'dev/console', 'init', 'uspec', 'uspec/manifest', 'uspec/bin', 'uspec/bin/prog']));
     const ex = join(dir, 'x');
     execFileSync('sh', ['-c', `mkdir -p ${ex} && cd ${ex} && cpio -id --quiet --no-absolute-filenames 2>/dev/null < ../out.cpio || true`]);
@@ -40,6 +43,11 @@ describe('initramfs', () => {
   it('rejects ids and arguments the manifest cannot carry', () => {
     expect(() => manifestText([{ id: 'has space', argv: ['/x'], timeoutMs: 1 }])).toThrow(InfraError);
     expect(() => manifestText([{ id: 'a', argv: ['/x', 'tab\there'], timeoutMs: 1 }])).toThrow(/tab/);
-    expect(() => manifestText([{ id: 'a', argv: ['/x'], timeoutMs: 1 }, { id: 'a', argv: ['/y'], timeoutMs: 1 }])).toThrow(/duplicate/);
+    expect(() =>
+      manifestText([
+        { id: 'a', argv: ['/x'], timeoutMs: 1 },
+        { id: 'a', argv: ['/y'], timeoutMs: 1 },
+      ]),
+    ).toThrow(/duplicate/);
   });
 });

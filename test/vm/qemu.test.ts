@@ -44,7 +44,11 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
   beforeAll(() => {
     progs = buildGuestProgs();
   });
-  const item = (id: string, prog: string, timeoutMs = 10_000, ...args: string[]): RunItem => ({ id, argv: [progs.guest(prog), ...args], timeoutMs });
+  const item = (id: string, prog: string, timeoutMs = 10_000, ...args: string[]): RunItem => ({
+    id,
+    argv: [progs.guest(prog), ...args],
+    timeoutMs,
+  });
 
   for (const name of KERNELS) {
     it(`runs items on ${name}: io_uring smoke, exact output bytes, exit codes, timeout`, async () => {
@@ -64,20 +68,26 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
       // RFC: accepted, then io_buffers_select() finds no group 7 -> -ENOENT
       expect(selectRes).toBe(name === 'baseline' ? -95 : -2);
       expect(by.bytes).toMatchObject({ status: 'exited', exitCode: 3, stderr: 'to stderr\n' });
-      expect(by.bytes!.stdout.startsWith('line one\n@@USPEC END x status=exited:0 dur_us=1 crc=00000000\n\\x41 tab\there \x01\x7f')).toBe(true);
+      expect(by.bytes!.stdout.startsWith('line one\n@@USPEC END x status=exited:0 dur_us=1 crc=00000000\n\\x41 tab\there \x01\x7f')).toBe(
+        true,
+      );
       expect(by.hang!.status).toBe('timeout');
       expect(by.hang!.durationMs).toBeGreaterThanOrEqual(1500);
       if (by.liburing) expect(by.liburing.stdout).toBe('liburing_nop=0 wait=0\n');
     }, 120_000);
   }
 
-  it.skipIf(!kasanImage)('runs items on the KASAN variant of the RFC kernel', async () => {
-    const t = new QemuTarget({ image: kasanImage!, label: 'sendzc-provided-rfc-kasan', accel: 'auto' });
-    const { results } = await t.run([item('smoke', 'uring-smoke'), item('bytes', 'echo-bytes')], progs.files);
-    expect(results[0]).toMatchObject({ status: 'exited', exitCode: 0, kernelSplats: [] });
-    expect(results[0]!.stdout).toContain('send_zc_buffer_select=-2\n');
-    expect(results[1]).toMatchObject({ status: 'exited', exitCode: 0 });
-  }, 120_000);
+  it.skipIf(!kasanImage)(
+    'runs items on the KASAN variant of the RFC kernel',
+    async () => {
+      const t = new QemuTarget({ image: kasanImage!, label: 'sendzc-provided-rfc-kasan', accel: 'auto' });
+      const { results } = await t.run([item('smoke', 'uring-smoke'), item('bytes', 'echo-bytes')], progs.files);
+      expect(results[0]).toMatchObject({ status: 'exited', exitCode: 0, kernelSplats: [] });
+      expect(results[0]!.stdout).toContain('send_zc_buffer_select=-2\n');
+      expect(results[1]).toMatchObject({ status: 'exited', exitCode: 0 });
+    },
+    120_000,
+  );
 
   it('a kernel panic marks the running item crashed with the console tail, and the next items run after a reboot', async () => {
     const t = new QemuTarget({ image: images!['sendzc-provided-rfc']!, label: 'rfc', accel: 'auto' });
@@ -111,7 +121,10 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
   it('the total wall-clock limit ends the run: running item timeout, the rest missing', async () => {
     // also covers booting a bzImage (a user-supplied --kernel path)
     const t = new QemuTarget({ image: images!['baseline:bzImage']!, label: 'baseline', accel: 'auto', totalTimeoutMs: 8_000 });
-    const { results } = await t.run([item('smoke', 'uring-smoke'), item('hang', 'hang', 60_000), item('never', 'uring-smoke')], progs.files);
+    const { results } = await t.run(
+      [item('smoke', 'uring-smoke'), item('hang', 'hang', 60_000), item('never', 'uring-smoke')],
+      progs.files,
+    );
     expect(results.map((r) => r.status)).toEqual(['exited', 'timeout', 'missing']);
   }, 120_000);
 
@@ -127,9 +140,14 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
     const dir = wd();
     const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', workDir: dir });
     const ac = new AbortController();
-    const run = t.run([item('smoke', 'uring-smoke'), item('hang', 'hang', 600_000), item('later', 'uring-smoke')], progs.files, (e) => {
-      if (e.phase === 'item' && e.done === 1) setTimeout(() => ac.abort(), 300);
-    }, ac.signal);
+    const run = t.run(
+      [item('smoke', 'uring-smoke'), item('hang', 'hang', 600_000), item('later', 'uring-smoke')],
+      progs.files,
+      (e) => {
+        if (e.phase === 'item' && e.done === 1) setTimeout(() => ac.abort(), 300);
+      },
+      ac.signal,
+    );
     const { results } = await run;
     expect(results.map((r) => r.status)).toEqual(['exited', 'missing', 'missing']);
     expect(qemuPidsWith(dir)).toEqual([]);
@@ -141,7 +159,10 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
       import { QemuTarget } from ${JSON.stringify(join(import.meta.dirname, '../../vm/qemu-target.ts'))};
       const t = new QemuTarget({ image: ${JSON.stringify(images!.baseline)}, label: 'b', accel: 'tcg', workDir: ${JSON.stringify(dir)} });
       await t.run([{ id: 'hang', argv: ['${progs.guest('hang')}'], timeoutMs: 600000 }], ${JSON.stringify(progs.files)});`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore', cwd: join(import.meta.dirname, '../..') });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: 'ignore',
+      cwd: join(import.meta.dirname, '../..'),
+    });
     // wait for its QEMU to appear
     const t0 = Date.now();
     while (qemuPidsWith(dir).length === 0 && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 200));

@@ -23,24 +23,61 @@ describe('repro', () => {
   it('a known disagreement: the reproducer builds, fails and prints expected vs got', async () => {
     const out = tmp();
     // 6.12 (baseline profile) truncates a capped bundle's last entry; the host's 6.18 stops before it.
-    const r = await cli('repro', 'corpus/send-bundle.yaml', '--scenario', 'send-bundle-cap-mid', '--profile', 'baseline', '--out', out, '--quiet');
+    const r = await cli(
+      'repro',
+      'corpus/send-bundle.yaml',
+      '--scenario',
+      'send-bundle-cap-mid',
+      '--profile',
+      'baseline',
+      '--out',
+      out,
+      '--quiet',
+    );
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/reproducer fails/);
     expect(r.stdout).toMatch(/FAIL user_data 1 CQE #0: res expected 80, got 64/);
     const c = readFileSync(join(out, 'send-bundle-cap-mid.c'), 'utf8');
-    const cc = await execa('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-I', `${process.env.HOME}/.cache/uringspec/liburing-2.9/include`, '-c', '-o', join(out, 'x.o'), join(out, 'send-bundle-cap-mid.c')], { reject: false, all: true });
+    const cc = await execa(
+      'gcc',
+      [
+        '-O2',
+        '-Wall',
+        '-Wextra',
+        '-Werror',
+        '-I',
+        `${process.env.HOME}/.cache/uringspec/liburing-2.9/include`,
+        '-c',
+        '-o',
+        join(out, 'x.o'),
+        join(out, 'send-bundle-cap-mid.c'),
+      ],
+      { reject: false, all: true },
+    );
     expect(cc.all).toBe('');
     expect(c).not.toContain('#include "uspec.h"');
     const email = readFileSync(join(out, 'send-bundle-cap-mid.txt'), 'utf8');
     expect(email).toMatch(/^Subject: \[BUG\] io_uring: /);
     expect(email).toContain('What the program does:');
-    expect(email).toContain('IORING_OP_SEND (user_data 1) of 80 bytes from a provided buffer from group 1 (IOSQE_BUFFER_SELECT), IORING_RECVSEND_BUNDLE');
+    expect(email).toContain(
+      'IORING_OP_SEND (user_data 1) of 80 bytes from a provided buffer from group 1 (IOSQE_BUFFER_SELECT), IORING_RECVSEND_BUNDLE',
+    );
     expect(email).toContain(c);
   }, 60_000);
 
   it('an RFC scenario skips (77) on a kernel without the RFC', async () => {
     const out = tmp();
-    const r = await cli('repro', 'corpus/zc-provided-regbuf.yaml', '--scenario', 'zc-pbuf-regbuf-basic', '--profile', 'rfc-v1', '--out', out, '--quiet');
+    const r = await cli(
+      'repro',
+      'corpus/zc-provided-regbuf.yaml',
+      '--scenario',
+      'zc-pbuf-regbuf-basic',
+      '--profile',
+      'rfc-v1',
+      '--out',
+      out,
+      '--quiet',
+    );
     expect(r.stdout).toMatch(/reproducer skips/);
     expect(r.stdout).toMatch(/SKIP: send zero-copy does not take provided buffers/);
     expect(r.exitCode).toBe(0);
@@ -54,7 +91,9 @@ describe('minimize', () => {
   });
 
   it('reduces a padded failing scenario to its core on the host', async () => {
-    const r = loadSpecText('padded.yaml', `version: 1
+    const r = loadSpecText(
+      'padded.yaml',
+      `version: 1
 scenarios:
   - id: padded
     title: a bundle cap that 6.12 and 6.18 treat differently, padded with noise
@@ -67,7 +106,8 @@ scenarios:
       - send: { buf_group: 1, len: 80, flags: [BUNDLE] }
       - peer_drain: {}
       - send: { buf_group: 2 }
-`);
+`,
+    );
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     const start = r.loaded.spec.scenarios[0]!;
     const run = batchRunner(new HostTarget(), await modelOracle('baseline'), 'host');
@@ -107,7 +147,9 @@ describe('fuzz', () => {
     const list = readdirSync(o1).sort();
     expect(list.length).toBeGreaterThan(0);
     expect(readdirSync(o2).sort()).toEqual(list);
-    for (const d of list) for (const f of ['scenario.yaml', 'repro.c', 'report.txt']) expect(readFileSync(join(o2, d, f), 'utf8')).toBe(readFileSync(join(o1, d, f), 'utf8'));
+    for (const d of list)
+      for (const f of ['scenario.yaml', 'repro.c', 'report.txt'])
+        expect(readFileSync(join(o2, d, f), 'utf8')).toBe(readFileSync(join(o1, d, f), 'utf8'));
     expect(r2.stdout.replace(/, [\d.]+ s\n/, '\n').replace(o2, 'OUT')).toBe(r1.stdout.replace(/, [\d.]+ s\n/, '\n').replace(o1, 'OUT'));
   }, 120_000);
 });

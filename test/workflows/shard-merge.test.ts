@@ -5,7 +5,21 @@ import type { ScenarioResult } from '../../src/judge/result.ts';
 import { parseShard, shardOf } from '../../src/specs/select.ts';
 
 const ids = Array.from({ length: 11 }, (_, i) => `s${i}`);
-const res = (id: string, line: number): ScenarioResult => ({ id, title: id, file: 'corpus/a.yaml', line, tags: [], status: 'pass', summary: '', diffs: [], pinConflicts: [], durationMs: 1, cqes: [], kernelSplats: [], reproduce: '' });
+const res = (id: string, line: number): ScenarioResult => ({
+  id,
+  title: id,
+  file: 'corpus/a.yaml',
+  line,
+  tags: [],
+  status: 'pass',
+  summary: '',
+  diffs: [],
+  pinConflicts: [],
+  durationMs: 1,
+  cqes: [],
+  kernelSplats: [],
+  reproduce: '',
+});
 const rep = (results: ScenarioResult[], peer = false): RunReport => ({
   tool: 'uringspec',
   version: '0.1.0',
@@ -13,8 +27,20 @@ const rep = (results: ScenarioResult[], peer = false): RunReport => ({
   durationMs: 10,
   incomplete: false,
   kernels: [
-    { label: 'rfc', profile: 'rfc-v1', target: { kind: 'qemu', kernel: 'k' }, results, ...(peer ? { peer: [{ test: 'send_recv', status: 'fail', exitCode: 1, durationMs: 1, kernelSplats: [], tail: '' }] } : {}) },
-    { label: 'baseline', profile: 'baseline', target: { kind: 'qemu', kernel: 'k' }, results, ...(peer ? { peer: [{ test: 'send_recv', status: 'pass', exitCode: 0, durationMs: 1, kernelSplats: [], tail: '' }] } : {}) },
+    {
+      label: 'rfc',
+      profile: 'rfc-v1',
+      target: { kind: 'qemu', kernel: 'k' },
+      results,
+      ...(peer ? { peer: [{ test: 'send_recv', status: 'fail', exitCode: 1, durationMs: 1, kernelSplats: [], tail: '' }] } : {}),
+    },
+    {
+      label: 'baseline',
+      profile: 'baseline',
+      target: { kind: 'qemu', kernel: 'k' },
+      results,
+      ...(peer ? { peer: [{ test: 'send_recv', status: 'pass', exitCode: 0, durationMs: 1, kernelSplats: [], tail: '' }] } : {}),
+    },
   ],
 });
 

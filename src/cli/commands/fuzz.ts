@@ -29,13 +29,37 @@ const command: Command = {
   summary: 'generate scenarios, compare with the model, save minimized findings',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { ...TARGET_OPTIONS, ...COMMON_OPTIONS, count: { type: 'string', default: '100' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '100' }, 'no-minimize': { type: 'boolean', default: false }, out: { type: 'string', short: 'o', default: 'findings' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        ...TARGET_OPTIONS,
+        ...COMMON_OPTIONS,
+        count: { type: 'string', default: '100' },
+        seed: { type: 'string', default: '1' },
+        batch: { type: 'string', default: '100' },
+        'no-minimize': { type: 'boolean', default: false },
+        out: { type: 'string', short: 'o', default: 'findings' },
+      },
+    });
     const count = int('count', values.count, 1, 100000);
     const seed = int('seed', values.seed, -(2 ** 31), 2 ** 31 - 1);
     const batch = int('batch', values.batch, 1, 100000);
     const choice = checkTargetChoice(values);
-    const r = await withSignals((signal) => fuzz({ count, seed, batch, minimize: !values['no-minimize'], outDir: values.out!, choice, progress: progressPrinter(values.quiet!), signal }));
-    const lines = [`fuzz seed ${seed}: ${count} scenario(s) on ${r.label} (model ${r.profile}), ${r.failures} failing, ${r.findings.length} distinct signature(s), ${r.seconds.toFixed(1)} s`];
+    const r = await withSignals((signal) =>
+      fuzz({
+        count,
+        seed,
+        batch,
+        minimize: !values['no-minimize'],
+        outDir: values.out!,
+        choice,
+        progress: progressPrinter(values.quiet!),
+        signal,
+      }),
+    );
+    const lines = [
+      `fuzz seed ${seed}: ${count} scenario(s) on ${r.label} (model ${r.profile}), ${r.failures} failing, ${r.findings.length} distinct signature(s), ${r.seconds.toFixed(1)} s`,
+    ];
     for (const f of r.findings) lines.push(`  ${f.signature}\n    ${f.summary}`);
     if (r.findings.length) lines.push(`findings in ${values.out}/`);
     process.stdout.write(lines.join('\n') + '\n');

@@ -67,7 +67,14 @@ const command: Command = {
           ...(shard ? { shard } : {}),
           // Sharded CI jobs run the peer suite once, in shard 1.
           peer: !values['no-peer'] && (!shard || shard.index === 1),
-          ...(values['peer-tests'] ? { peerTests: values['peer-tests'].split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+          ...(values['peer-tests']
+            ? {
+                peerTests: values['peer-tests']
+                  .split(',')
+                  .map((t) => t.trim())
+                  .filter(Boolean),
+              }
+            : {}),
           keep: values.keep!,
           accel: values.accel as 'auto' | 'kvm' | 'tcg',
           progress: progressPrinter(values.quiet!),
@@ -79,7 +86,9 @@ const command: Command = {
       return exitCode;
     } catch (err) {
       if (err instanceof InfraError) {
-        process.stderr.write(`uringspec gate: ${err.message}\n${err.detail ? err.detail.split('\n').slice(-15).join('\n') + '\n' : ''}partial reports in ${relative(process.cwd(), outDir)}\n`);
+        process.stderr.write(
+          `uringspec gate: ${err.message}\n${err.detail ? err.detail.split('\n').slice(-15).join('\n') + '\n' : ''}partial reports in ${relative(process.cwd(), outDir)}\n`,
+        );
         return EXIT.infra;
       }
       throw err;

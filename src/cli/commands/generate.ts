@@ -15,7 +15,11 @@ const command: Command = {
     '  With --scenario: those scenarios alone, runtime inlined: gcc -O2 -o prog prog.c -luring',
   ].join('\n'),
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { scenario: { type: 'string', short: 's', multiple: true }, out: { type: 'string', short: 'o' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { scenario: { type: 'string', short: 's', multiple: true }, out: { type: 'string', short: 'o' } },
+    });
     if (!positionals.length) throw new UsageError('name at least one spec file or directory');
     const refs = selectScenarios(allScenarios(loadSpecsOrThrow(positionals)), { ids: values.scenario });
     const prog = generateProgram(refs, { inlineRuntime: Boolean(values.scenario) });

@@ -29,7 +29,13 @@ async function list(json: boolean): Promise<number> {
     const recipe = await loadRecipe(`${RECIPES_DIR}/${name}.yaml`);
     for (const variant of [undefined, ...Object.keys(recipe.variants)]) {
       const plan = await planKernel(recipe, variant);
-      rows.push({ name: plan.name, description: recipe.description ?? '', built: plan.built, image: plan.built ? `${plan.outDir}/vmlinux` : null, key: plan.key });
+      rows.push({
+        name: plan.name,
+        description: recipe.description ?? '',
+        built: plan.built,
+        image: plan.built ? `${plan.outDir}/vmlinux` : null,
+        key: plan.key,
+      });
     }
   }
   if (json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
@@ -48,25 +54,37 @@ const command: Command = {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { ...COMMON_OPTIONS, kasan: { type: 'boolean', default: false }, all: { type: 'boolean', default: false }, rebuild: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+      options: {
+        ...COMMON_OPTIONS,
+        kasan: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+        rebuild: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+      },
     });
     const [sub, arg, ...extra] = positionals;
     if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
     if (sub === 'list') return await list(values.json!);
     if (sub !== 'build') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: build or list');
     if (values.all && arg) throw new UsageError('--all builds every test kernel: name no recipe with it');
-    if (!values.all && !arg) throw new UsageError(`kernel build needs a recipe (${(await listRecipes()).join(', ')}), a recipe file, or --all`);
+    if (!values.all && !arg)
+      throw new UsageError(`kernel build needs a recipe (${(await listRecipes()).join(', ')}), a recipe file, or --all`);
     const progress = progressPrinter(values.quiet!);
     const log = (line: string) => progress({ phase: 'kernel', detail: line });
     const built: BuiltKernel[] = await withSignals(async (signal) => {
       const common = { log, signal, ...(values.rebuild ? { rebuild: true } : {}) };
       if (values.all) return ensureKernels({ ...common, kasan: values.kasan! });
       const recipe = await findRecipe(arg!);
-      if (!recipe) throw new UsageError(`no recipe "${arg}" (known: ${(await listRecipes()).join(', ')}; or give a path to a .yaml recipe)`);
+      if (!recipe)
+        throw new UsageError(`no recipe "${arg}" (known: ${(await listRecipes()).join(', ')}; or give a path to a .yaml recipe)`);
       return [await buildKernel(recipe, { ...common, ...(values.kasan ? { variant: 'kasan' } : {}) })];
     });
     if (values.json) process.stdout.write(JSON.stringify(values.all ? built : built[0], null, 2) + '\n');
-    else for (const k of built) process.stdout.write(`${k.vmlinux}\n${k.name}: ${k.cacheHit ? 'cache hit' : 'built'} in ${k.seconds.toFixed(1)} s (key ${k.key})\n`);
+    else
+      for (const k of built)
+        process.stdout.write(
+          `${k.vmlinux}\n${k.name}: ${k.cacheHit ? 'cache hit' : 'built'} in ${k.seconds.toFixed(1)} s (key ${k.key})\n`,
+        );
     return EXIT.pass;
   },
 };

@@ -21,15 +21,29 @@ const command: Command = {
   summary: 'shrink a failing scenario to its core (delta debugging on the kernel)',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...TARGET_OPTIONS, ...COMMON_OPTIONS, scenario: { type: 'string', short: 's' }, tries: { type: 'string', default: '3' }, out: { type: 'string', short: 'o', default: 'out/minimized' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...TARGET_OPTIONS,
+        ...COMMON_OPTIONS,
+        scenario: { type: 'string', short: 's' },
+        tries: { type: 'string', default: '3' },
+        out: { type: 'string', short: 'o', default: 'out/minimized' },
+      },
+    });
     if (positionals.length !== 1 || !values.scenario) throw new UsageError('name one spec file and --scenario ID');
     const tries = Number(values.tries);
     if (!Number.isInteger(tries) || tries < 1 || tries > 50) throw new UsageError('--tries takes 1..50');
     const choice = checkTargetChoice(values);
-    const scenario = loadSpecsOrThrow(positionals).flatMap((s) => s.spec.scenarios).find((s) => s.id === values.scenario);
+    const scenario = loadSpecsOrThrow(positionals)
+      .flatMap((s) => s.spec.scenarios)
+      .find((s) => s.id === values.scenario);
     if (!scenario) throw new UsageError(`no scenario "${values.scenario}" in ${positionals[0]}`);
     const progress = progressPrinter(values.quiet!);
-    const r = await withSignals((signal) => minimizeOnKernel({ scenario, from: positionals[0]!, choice, tries, outDir: values.out!, progress, signal }));
+    const r = await withSignals((signal) =>
+      minimizeOnKernel({ scenario, from: positionals[0]!, choice, tries, outDir: values.out!, progress, signal }),
+    );
     if (r.kind === 'passes') {
       process.stdout.write(`nothing to reproduce: ${scenario.id} passes on ${r.label} (${tries} run(s), model ${r.profile})\n`);
       return EXIT.pass;

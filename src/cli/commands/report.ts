@@ -11,9 +11,14 @@ import { UsageError } from '../../core/errors.ts';
 const command: Command = {
   name: 'report',
   summary: 'merge sharded JSON reports into one report set',
-  usage: 'uringspec report merge <report.json>... --out DIR\n  Writes KTAP, JUnit, JSON, HTML and a summary for the merged result; exits like the gate would.',
+  usage:
+    'uringspec report merge <report.json>... --out DIR\n  Writes KTAP, JUnit, JSON, HTML and a summary for the merged result; exits like the gate would.',
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: 'string', short: 'o', default: 'out/merged' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { out: { type: 'string', short: 'o', default: 'out/merged' } },
+    });
     const [verb, ...files] = positionals;
     if (verb !== 'merge') throw new UsageError(`unknown report verb "${verb ?? ''}"`);
     if (!files.length) throw new UsageError('name the JSON reports to merge');

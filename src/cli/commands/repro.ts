@@ -21,14 +21,27 @@ const command: Command = {
   summary: 'standalone C reproducer + email text for a scenario',
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { ...TARGET_OPTIONS, ...COMMON_OPTIONS, scenario: { type: 'string', short: 's' }, out: { type: 'string', short: 'o', default: 'out/repro' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...TARGET_OPTIONS,
+        ...COMMON_OPTIONS,
+        scenario: { type: 'string', short: 's' },
+        out: { type: 'string', short: 'o', default: 'out/repro' },
+      },
+    });
     if (positionals.length !== 1 || !values.scenario) throw new UsageError('name one spec file and --scenario ID');
     const choice = checkTargetChoice(values);
     const spec = loadSpecsOrThrow(positionals)[0]!;
     const index = spec.spec.scenarios.findIndex((s) => s.id === values.scenario);
     if (index < 0) throw new UsageError(`no scenario "${values.scenario}" in ${spec.file}`);
-    const r = await withSignals((signal) => makeRepro({ spec, index, choice, outDir: values.out!, progress: progressPrinter(values.quiet!), signal }));
-    process.stdout.write(`${r.id} on ${r.label}: reproducer ${r.verdict}\n${r.checks.map((l) => `  ${l}`).join('\n')}\nwrote ${r.cFile} and ${r.textFile}\n`);
+    const r = await withSignals((signal) =>
+      makeRepro({ spec, index, choice, outDir: values.out!, progress: progressPrinter(values.quiet!), signal }),
+    );
+    process.stdout.write(
+      `${r.id} on ${r.label}: reproducer ${r.verdict}\n${r.checks.map((l) => `  ${l}`).join('\n')}\nwrote ${r.cFile} and ${r.textFile}\n`,
+    );
     return r.exit === 0 || r.exit === 77 ? EXIT.pass : EXIT.fail;
   },
 };

@@ -45,7 +45,8 @@ const command: Command = {
     });
     if (!positionals.length) throw new UsageError('name at least one spec file or directory');
     const choice = checkTargetChoice(values);
-    if (values.report && !(REPORT_FORMATS as readonly string[]).includes(values.report)) throw new UsageError(`--report must be one of ${REPORT_FORMATS.join(', ')}`);
+    if (values.report && !(REPORT_FORMATS as readonly string[]).includes(values.report))
+      throw new UsageError(`--report must be one of ${REPORT_FORMATS.join(', ')}`);
     if (values.out && !values.report) throw new UsageError('--out names where --report goes: give --report too');
     const refs = selectScenarios(allScenarios(loadSpecsOrThrow(positionals)), { ids: values.scenario, tags: values.tag });
     const report = await withSignals((signal) => runCorpus({ refs, choice, progress: progressPrinter(values.quiet!), signal }));

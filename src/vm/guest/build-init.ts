@@ -17,7 +17,12 @@ export async function buildGuestInit(o: { log?: (line: string) => void; signal?:
     key,
     ...o,
     build: async (dir) => {
-      const r = await cc({ sources: [GUEST_INIT_SOURCE], out: join(dir, 'init'), flags: ['-static', '-O2', '-Wall', '-Werror'], ...(o.signal ? { signal: o.signal } : {}) });
+      const r = await cc({
+        sources: [GUEST_INIT_SOURCE],
+        out: join(dir, 'init'),
+        flags: ['-static', '-O2', '-Wall', '-Werror'],
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
       if (!r.ok) throw new InfraError('building the guest init failed (is libc6-dev installed?)', r.output);
     },
   });
