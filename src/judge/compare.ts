@@ -99,17 +99,15 @@ function compareCqes(p: Prediction, obs: Observation, diffs: Diff[]): void {
           rule: swapped ? 'zc.notif-after-result' : e.flagsRule,
         });
     });
-    got
-      .slice(req.cqes.length)
-      .forEach((g, k) =>
-        diffs.push({
-          where: `cqe ${req.cqes.length + k + 1} of user_data ${req.userData} (step ${req.step} ${req.op})`,
-          field: 'count',
-          expected: 'none',
-          got: `res ${describeRes(g.res)} flags ${formatCqeFlags(g.flags)}`,
-          rule: req.cqes[req.cqes.length - 1]?.flagsRule ?? 'send.result',
-        }),
-      );
+    got.slice(req.cqes.length).forEach((g, k) =>
+      diffs.push({
+        where: `cqe ${req.cqes.length + k + 1} of user_data ${req.userData} (step ${req.step} ${req.op})`,
+        field: 'count',
+        expected: 'none',
+        got: `res ${describeRes(g.res)} flags ${formatCqeFlags(g.flags)}`,
+        rule: req.cqes[req.cqes.length - 1]?.flagsRule ?? 'send.result',
+      }),
+    );
   }
   for (const [ud, got] of byUd)
     for (const g of got)

@@ -38,7 +38,7 @@ export async function runMake(o: MakeOptions): Promise<{ steps: number }> {
   });
   let steps = 0;
   let lastPrint = 0;
-  const rl = createInterface({ input: child.all! });
+  const rl = createInterface({ input: child.all });
   rl.on('line', (line) => {
     out.write(line + '\n');
     const m = line.match(STEP);

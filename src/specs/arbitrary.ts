@@ -32,7 +32,7 @@ export function scenarioArbitrary(): fc.Arbitrary<Scenario> {
       zcFlags: fc.subarray(['FIXED_BUF', 'BUNDLE', 'REPORT_USAGE'] as const),
       sends: fc.integer({ min: 1, max: 3 }),
       len: fc.oneof(fc.constant(0), fc.constantFrom(100, PAGE, PAGE + 100)),
-      socket: fc.constantFrom('tcp', 'tcp', 'tcp', 'udp') as fc.Arbitrary<'tcp' | 'udp'>,
+      socket: fc.constantFrom<'tcp' | 'udp'>('tcp', 'tcp', 'tcp', 'udp'),
       deferTaskrun: fc.boolean(),
       seed: fc.nat(),
     })

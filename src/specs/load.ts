@@ -309,7 +309,7 @@ function locateNode(
   pos: (o: number) => { line: number; col: number },
 ) {
   let node: unknown = doc.contents;
-  let last: Node | null = (doc.contents as Node) ?? null;
+  let last: Node | null = doc.contents ?? null;
   for (const p of key ? path.slice(0, -1) : path) {
     const next = childOf(node, p);
     if (next === undefined) break;

@@ -10,7 +10,7 @@ import { allScenarios } from '../../src/specs/load.ts';
 import { buildSuite } from '../../src/exec/suite.ts';
 import { judge } from '../../src/judge/compare.ts';
 import { parseEvents, type Observation } from '../../src/exec/events.ts';
-import { predict, hostFeaturesFromProbes, HOST_PROBES, type Prediction } from '../../src/model/index.ts';
+import { predict, hostFeaturesFromProbes, HOST_PROBES } from '../../src/model/index.ts';
 import { loadSpecs } from '../../src/specs/load.ts';
 import type { Scenario } from '../../src/specs/schema.ts';
 
@@ -91,7 +91,7 @@ describe('corpus on the host kernel', () => {
     const differs = scenarios
       .filter((sc) => {
         const p = predict(sc, 'baseline');
-        return p.kind === 'prediction' && judge(sc, observed.get(sc.id)!, p as Prediction).status === 'fail';
+        return p.kind === 'prediction' && judge(sc, observed.get(sc.id)!, p).status === 'fail';
       })
       .map((s) => s.id);
     expect(differs.sort()).toEqual([...BASELINE_DIFFERS, 'send-bundle-no-select'].sort());

@@ -75,7 +75,7 @@ describe('kernel recipes', () => {
       // and through the CLI: one message, exit 2
       const writes: string[] = [];
       const orig = process.stderr.write.bind(process.stderr);
-      process.stderr.write = ((s: string) => (writes.push(String(s)), true)) as typeof process.stderr.write;
+      process.stderr.write = (s: string) => (writes.push(String(s)), true);
       try {
         expect(await main(['kernel', 'build', f, '--quiet'])).toBe(2);
       } finally {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatSpecError, loadSpecText, loadSpecs } from '../../src/specs/load.ts';
 import { BASE, MALFORMED } from './malformed.cases.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe('spec schema', () => {
   it('accepts the base scenario and fills defaults', () => {
@@ -24,10 +27,7 @@ describe('spec schema', () => {
     expect(formatSpecError(r.errors[0]!)).toBe(`x.yaml:${c.error}`);
   });
 
-  it('rejects duplicate scenario ids across files, naming both places', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
+  it('rejects duplicate scenario ids across files, naming both places', () => {
     const dir = mkdtempSync(join(tmpdir(), 'uspec-'));
     writeFileSync(join(dir, 'a.yaml'), BASE);
     writeFileSync(join(dir, 'b.yaml'), BASE);

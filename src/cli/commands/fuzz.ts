@@ -51,9 +51,9 @@ const command: Command = {
         seed,
         batch,
         minimize: !values['no-minimize'],
-        outDir: values.out!,
+        outDir: values.out,
         choice,
-        progress: progressPrinter(values.quiet!),
+        progress: progressPrinter(values.quiet),
         signal,
       }),
     );

@@ -50,14 +50,14 @@ const command: Command = {
         keep: { type: 'boolean', default: false },
       },
     });
-    if (!['auto', 'kvm', 'tcg'].includes(values.accel!)) throw new UsageError('--accel must be auto, kvm or tcg');
+    if (!['auto', 'kvm', 'tcg'].includes(values.accel)) throw new UsageError('--accel must be auto, kvm or tcg');
     const shard = values.shard ? parseShard(values.shard) : undefined;
-    const specs = loadSpecsOrThrow([values.specs!]);
+    const specs = loadSpecsOrThrow([values.specs]);
     const kernels: GateKernel[] = [
-      { kernel: values.recipe!, profile: profileForKernel('qemu', values.recipe), role: 'patched' },
-      { kernel: values.baseline!, profile: 'baseline', role: 'baseline' },
+      { kernel: values.recipe, profile: profileForKernel('qemu', values.recipe), role: 'patched' },
+      { kernel: values.baseline, profile: 'baseline', role: 'baseline' },
     ];
-    const outDir = resolve(values.out!);
+    const outDir = resolve(values.out);
     try {
       const { report, exitCode, files } = await withSignals((signal) =>
         runGate({
@@ -75,9 +75,9 @@ const command: Command = {
                   .filter(Boolean),
               }
             : {}),
-          keep: values.keep!,
+          keep: values.keep,
           accel: values.accel as 'auto' | 'kvm' | 'tcg',
-          progress: progressPrinter(values.quiet!),
+          progress: progressPrinter(values.quiet),
           signal,
         }),
       );

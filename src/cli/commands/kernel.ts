@@ -64,16 +64,16 @@ const command: Command = {
     });
     const [sub, arg, ...extra] = positionals;
     if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
-    if (sub === 'list') return await list(values.json!);
+    if (sub === 'list') return await list(values.json);
     if (sub !== 'build') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: build or list');
     if (values.all && arg) throw new UsageError('--all builds every test kernel: name no recipe with it');
     if (!values.all && !arg)
       throw new UsageError(`kernel build needs a recipe (${(await listRecipes()).join(', ')}), a recipe file, or --all`);
-    const progress = progressPrinter(values.quiet!);
+    const progress = progressPrinter(values.quiet);
     const log = (line: string) => progress({ phase: 'kernel', detail: line });
     const built: BuiltKernel[] = await withSignals(async (signal) => {
       const common = { log, signal, ...(values.rebuild ? { rebuild: true } : {}) };
-      if (values.all) return ensureKernels({ ...common, kasan: values.kasan! });
+      if (values.all) return ensureKernels({ ...common, kasan: values.kasan });
       const recipe = await findRecipe(arg!);
       if (!recipe)
         throw new UsageError(`no recipe "${arg}" (known: ${(await listRecipes()).join(', ')}; or give a path to a .yaml recipe)`);

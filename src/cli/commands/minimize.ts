@@ -40,9 +40,9 @@ const command: Command = {
       .flatMap((s) => s.spec.scenarios)
       .find((s) => s.id === values.scenario);
     if (!scenario) throw new UsageError(`no scenario "${values.scenario}" in ${positionals[0]}`);
-    const progress = progressPrinter(values.quiet!);
+    const progress = progressPrinter(values.quiet);
     const r = await withSignals((signal) =>
-      minimizeOnKernel({ scenario, from: positionals[0]!, choice, tries, outDir: values.out!, progress, signal }),
+      minimizeOnKernel({ scenario, from: positionals[0]!, choice, tries, outDir: values.out, progress, signal }),
     );
     if (r.kind === 'passes') {
       process.stdout.write(`nothing to reproduce: ${scenario.id} passes on ${r.label} (${tries} run(s), model ${r.profile})\n`);

@@ -33,7 +33,7 @@ const command: Command = {
       return r;
     });
     const merged = mergeReports(reports);
-    writeReportSet(merged, values.out!);
+    writeReportSet(merged, values.out);
     process.stdout.write(new TerminalReporter().render(merged));
     return exitCodeOf(merged);
   },

@@ -37,7 +37,7 @@ const command: Command = {
     const index = spec.spec.scenarios.findIndex((s) => s.id === values.scenario);
     if (index < 0) throw new UsageError(`no scenario "${values.scenario}" in ${spec.file}`);
     const r = await withSignals((signal) =>
-      makeRepro({ spec, index, choice, outDir: values.out!, progress: progressPrinter(values.quiet!), signal }),
+      makeRepro({ spec, index, choice, outDir: values.out, progress: progressPrinter(values.quiet), signal }),
     );
     process.stdout.write(
       `${r.id} on ${r.label}: reproducer ${r.verdict}\n${r.checks.map((l) => `  ${l}`).join('\n')}\nwrote ${r.cFile} and ${r.textFile}\n`,

@@ -49,7 +49,7 @@ const command: Command = {
       throw new UsageError(`--report must be one of ${REPORT_FORMATS.join(', ')}`);
     if (values.out && !values.report) throw new UsageError('--out names where --report goes: give --report too');
     const refs = selectScenarios(allScenarios(loadSpecsOrThrow(positionals)), { ids: values.scenario, tags: values.tag });
-    const report = await withSignals((signal) => runCorpus({ refs, choice, progress: progressPrinter(values.quiet!), signal }));
+    const report = await withSignals((signal) => runCorpus({ refs, choice, progress: progressPrinter(values.quiet), signal }));
     const machineOnStdout = values.report !== undefined && !values.out;
     (machineOnStdout ? process.stderr : process.stdout).write(new TerminalReporter().render(report));
     if (values.report) {
