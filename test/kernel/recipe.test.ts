@@ -62,7 +62,7 @@ describe('kernel recipes', () => {
           `  - path: ${SERIES}/01-rsrc-dont-assign-bvec-twice.mbox`,
           `  - path: ${SERIES}/02-get-rid-of-io_kiocb-imu-v3.mbox`,
           `  - path: ${SERIES}/03-remove-issue_flags-from-io_req_set_rsrc_node.mbox`,
-          'config: { fragments: [vm/kconfig/uringspec.config] }',
+          `config: { fragments: [${join(import.meta.dirname, '../../kernels/kconfig/uringspec.config')}] }`,
         ].join('\n'),
       );
       const recipe = await loadRecipe(f);

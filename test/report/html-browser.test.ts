@@ -69,7 +69,7 @@ describe('HTML report in a browser', () => {
     const dom = await execa('chromium', [...flags, '--dump-dom', `file://${file}`], { timeout: 60_000 });
     expect(dom.stdout).toMatch(/<svg[^>]*aria-label="CQE timeline of zc-enc-index-65536"/);
     expect((dom.stdout.match(/<rect /g) ?? []).length).toBe(4);
-    expect(dom.stdout).toContain('ud=1 res=10 BUFFER|MORE|bid=0');
+    expect(dom.stdout).toContain('ud=1 res=10 BUFFER|MORE bid=0');
     expect(dom.stdout).toContain('console line &lt;with&gt; markup');
     expect(dom.stdout).toContain('npx uringspec repro corpus/zc-addr-encoding.yaml');
     const png = join(dir, 'shot.png');

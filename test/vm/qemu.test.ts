@@ -156,7 +156,7 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
   it('QEMU dies with the process that started it, even on SIGKILL', async () => {
     const dir = wd();
     const script = `
-      import { QemuTarget } from ${JSON.stringify(join(import.meta.dirname, '../../vm/qemu-target.ts'))};
+      import { QemuTarget } from ${JSON.stringify(join(import.meta.dirname, '../../src/vm/qemu-target.ts'))};
       const t = new QemuTarget({ image: ${JSON.stringify(images!.baseline)}, label: 'b', accel: 'tcg', workDir: ${JSON.stringify(dir)} });
       await t.run([{ id: 'hang', argv: ['${progs.guest('hang')}'], timeoutMs: 600000 }], ${JSON.stringify(progs.files)});`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
