@@ -8,7 +8,8 @@ export type VerdictStatus =
   | 'no-oracle' // the model cannot predict this scenario (never a pass)
   | 'crash' // the kernel panicked/oopsed or the program died while it ran
   | 'timeout' // the scenario did not finish in its time limit
-  | 'error'; // the program could not run (infrastructure)
+  | 'error' // the program could not run (infrastructure)
+  | 'lost'; // the target lost it: QEMU killed from outside, or gone without a panic message (infrastructure)
 
 export interface Diff {
   /** Which thing differs: "cqe #1 (user_data 1)", "ring 1 head", "peer bytes", "setup". */

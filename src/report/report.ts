@@ -41,7 +41,7 @@ export function newReport(started = new Date()): RunReport {
 export type Totals = Record<VerdictStatus, number> & { total: number };
 
 export function totals(results: ScenarioResult[]): Totals {
-  const t: Totals = { pass: 0, fail: 0, 'no-oracle': 0, crash: 0, timeout: 0, error: 0, total: results.length };
+  const t: Totals = { pass: 0, fail: 0, 'no-oracle': 0, crash: 0, timeout: 0, error: 0, lost: 0, total: results.length };
   for (const r of results) t[r.status]++;
   return t;
 }

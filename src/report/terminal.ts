@@ -14,7 +14,7 @@ export class TerminalReporter implements Reporter {
       const accel = k.target.accel ? `, ${k.target.accel}` : '';
       out.push(
         `${k.label} (${k.target.kind}${accel}, model ${k.profile}): ${t.pass}/${t.total} pass` +
-          (['fail', 'no-oracle', 'crash', 'timeout', 'error'] as const)
+          (['fail', 'no-oracle', 'crash', 'timeout', 'error', 'lost'] as const)
             .filter((s) => t[s])
             .map((s) => `, ${t[s]} ${s}`)
             .join(''),
