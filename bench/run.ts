@@ -15,11 +15,34 @@ import { allScenarios } from '../src/specs/load.ts';
 import { buildSuite, scenarioItems } from '../src/exec/suite.ts';
 import { RUNTIME_DIR } from '../src/generator/runtime.ts';
 import { cc, findLiburing } from '../src/core/cc.ts';
+import { stability } from './determinism.ts';
 import { loadSpecs } from '../src/specs/load.ts';
 import { resolveKernel } from '../src/kernel/resolve-kernel.ts';
 import { QemuTarget } from '../src/vm/qemu-target.ts';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const optionValue = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+// Determinism only: `npm run bench -- --repeat 20 [--kernels rfc,baseline,host]`.
+if (args.has('--repeat')) {
+  const n = Number(optionValue('--repeat'));
+  if (!Number.isInteger(n) || n < 2) throw new Error('--repeat takes a number >= 2');
+  const kernels = (optionValue('--kernels') ?? 'rfc,baseline,host').split(',');
+  const rows = await stability(n, kernels, (s) => process.stderr.write(s + '\n'));
+  for (const r of rows) {
+    process.stdout.write(
+      `${r.kernel}: ${r.moved} of ${r.scenarios} scenarios changed verdict over ${r.runs} runs, ${r.movedDetail} changed content (${r.seconds.toFixed(0)} s)  goal 0  ${r.moved === 0 ? 'ok' : 'MISSED'}\n`,
+    );
+    for (const d of r.detail) process.stdout.write(`  ${d}\n`);
+  }
+  mkdirSync('out', { recursive: true });
+  writeFileSync('out/bench-stability.json', JSON.stringify(rows, null, 2) + '\n');
+  process.exit(0);
+}
 const rows: { what: string; value: string; target: string; ok?: boolean }[] = [];
 const row = (what: string, ms: number, target: string, goalMs?: number, unit: 'ms' | 's' = 'ms') => {
   rows.push({

@@ -3,6 +3,17 @@
 // build step between editing a file and running it.
 import { register } from 'tsx/esm/api';
 
+// Launched through `npx` (or any wrapper), a SIGTERM often reaches only the
+// wrapper, which exits and leaves us running with QEMU. When our parent goes
+// away, stop as if we had been sent SIGTERM ourselves: the command winds
+// down, ends gcc and QEMU, and writes its partial report.
+const parent = process.ppid;
+const watch = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(watch);
+  process.kill(process.pid, 'SIGTERM');
+}, 200).unref();
+
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -26,8 +26,48 @@ export type ItemStatus =
   | 'exited' // ran to completion; see exitCode
   | 'signaled' // killed by a signal it did not ask for; see signal
   | 'timeout' // killed at timeoutMs
-  | 'crashed' // the kernel panicked / guest died while this item ran
+  | 'crashed' // the kernel panicked / oopsed while this item ran (a panic message was seen)
+  | 'lost' // the target lost it: QEMU killed from outside, or gone without a panic message
   | 'missing'; // never ran (e.g. the run was interrupted before it)
+
+/** One frame of a kernel call trace, symbolized when the kernel's debug info is at hand. */
+export interface CrashFrame {
+  /** Function name as the trace prints it, e.g. "io_send_zc". */
+  fn: string;
+  /** "+0x92/0x3e0" */
+  offset: string;
+  /** Source location from the debug info, e.g. "io_uring/net.c:1466"; several when inlined (innermost first). */
+  where?: string[];
+  /** Printed without "?": the unwinder vouches for it. */
+  reliable: boolean;
+}
+
+/** Resolves call-trace frames to source locations (innermost inline first); undefined where unknown. `ret`: a return address. */
+export type Symbolizer = (frames: { fn: string; offset: string; ret: boolean }[]) => Promise<(string[] | undefined)[]>;
+
+/** What the console said about a kernel crash. */
+export interface CrashReport {
+  /** Stable title in syzkaller's style: "BUG: kernel NULL pointer dereference in io_send_zc". The same bug gets the same title. */
+  title: string;
+  /** The line that opened the report ("BUG: ...", "KASAN: ...", "general protection fault ..."). */
+  headline: string;
+  frames: CrashFrame[];
+  /** The report from its headline to "end trace" (or the console tail), symbolized. */
+  text: string;
+}
+
+/** How a crash was pinned on a scenario: by replaying it, as syzkaller does before it blames a program. */
+export interface Triage {
+  /**
+   * alone: the item crashes by itself in a fresh guest (reproduced of tries);
+   * after: it crashes only when `after` ran before it in the same boot (that item corrupted the kernel);
+   * not-reproduced: neither replay crashed; the run's evidence is kept.
+   */
+  outcome: 'alone' | 'after' | 'not-reproduced';
+  tries: number;
+  reproduced: number;
+  after?: string;
+}
 
 export interface ItemResult {
   id: string;
@@ -41,8 +81,14 @@ export interface ItemResult {
   /** Kernel log lines that appeared while this item ran and look like BUG/WARNING/Oops/KASAN/panic. */
   kernelSplats: string[];
   durationMs: number;
-  /** For 'crashed'/'timeout': the last lines of the console, for the report. */
+  /** For 'crashed'/'timeout'/'lost': the last lines of the console, for the report. */
   consoleTail?: string;
+  /** For 'crashed': the parsed, symbolized crash report. */
+  crash?: CrashReport;
+  /** For 'crashed': how the crash was pinned on this item. */
+  triage?: Triage;
+  /** This item completed, but a later item crashed only when this one ran before it: this one corrupted the kernel. */
+  corrupts?: { victim: string; crash: CrashReport };
 }
 
 export interface TargetInfo {
@@ -56,6 +102,8 @@ export interface TargetInfo {
   boots?: number;
   /** QEMU only: time from QEMU start to the first item starting, per boot. */
   bootToFirstItemMs?: number[];
+  /** QEMU only: boots spent replaying crashes (included in boots). */
+  triageBoots?: number;
 }
 
 export interface Target {

@@ -61,9 +61,18 @@ function resultOf(ref: ScenarioRef, item: ItemResult | undefined, oracle: Oracle
 }
 
 function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Oracle): Verdict {
+  // It ran to completion, but a later scenario crashed only when this one had run before it.
+  if (item.corrupts)
+    return {
+      status: 'crash',
+      summary: `corrupts the kernel: ${item.corrupts.victim} crashed only after it (${crashTitle(item.corrupts.crash)})`,
+      diffs: splatDiffs(item),
+    };
   switch (item.status) {
     case 'crashed':
-      return { status: 'crash', summary: `the kernel crashed while this scenario ran: ${crashHeadline(item)}`, diffs: splatDiffs(item) };
+      return { status: 'crash', summary: `${crashTitle(item.crash, item)}${triageNote(item)}`, diffs: splatDiffs(item) };
+    case 'lost':
+      return { status: 'lost', summary: `lost: ${(item.consoleTail ?? 'the target lost this scenario').split('\n')[0]}`, diffs: [] };
     case 'timeout':
       return { status: 'timeout', summary: `no result within ${sc.timeout_ms} ms`, diffs: splatDiffs(item) };
     case 'missing':
@@ -80,16 +89,35 @@ function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Ora
       diffs: [],
     };
   const v = oracle.judge(sc, obs);
+  const after =
+    item.triage?.outcome === 'after'
+      ? ` (in the run it crashed the kernel only after ${item.triage.after}, which is blamed; alone: this verdict)`
+      : '';
   if (item.kernelSplats.length) {
     // A kernel warning while the scenario ran is a failure even if the CQEs looked right.
     return {
       ...v,
       status: v.status === 'pass' || v.status === 'no-oracle' ? 'fail' : v.status,
-      summary: `kernel log: ${item.kernelSplats[0]}`,
+      summary: `kernel log: ${item.kernelSplats[0]}${after}`,
       diffs: [...splatDiffs(item), ...v.diffs],
     };
   }
-  return v;
+  return after ? { ...v, summary: v.summary + after } : v;
+}
+
+/** "crash: BUG: ... in io_send_zc at io_uring/net.c:1466" */
+function crashTitle(crash: ItemResult['crash'], item?: ItemResult): string {
+  if (!crash) return `the kernel crashed while this scenario ran: ${item ? crashHeadline(item) : 'no panic message captured'}`;
+  const at = crash.frames.find((f) => f.reliable && f.where?.length && crash.title.endsWith(` in ${f.fn}`))?.where?.[0];
+  return `crash: ${crash.title}${at ? ` at ${at}` : ''}`;
+}
+
+function triageNote(item: ItemResult): string {
+  const t = item.triage;
+  if (!t) return '';
+  if (t.outcome === 'alone') return ` (reproduced alone in a fresh guest, ${t.reproduced} of ${t.tries})`;
+  if (t.outcome === 'not-reproduced') return ` (not reproduced in ${t.tries} replay(s); the run's evidence is kept)`;
+  return ` (only after ${t.after})`;
 }
 
 /** The line that names the crash ("BUG: unable to handle page fault ...") and the io_uring frame it happened under. */

@@ -1,5 +1,6 @@
 // What the judge concludes about one scenario on one kernel, with everything
 // a report shows about it. Reporters render lists of these.
+import type { CrashReport, Triage } from '../core/target.ts';
 import type { ObservedCqe } from '../exec/events.ts';
 import type { Diff, ExpectedCqe, VerdictStatus } from './verdict.ts';
 
@@ -20,6 +21,10 @@ export interface ScenarioResult {
   expected?: ExpectedCqe[];
   kernelSplats: string[];
   consoleTail?: string;
+  /** The kernel crash this scenario is blamed for (its own, or one it caused in a later scenario). */
+  crash?: CrashReport;
+  /** How a crash was pinned on it (replays in fresh guests). */
+  triage?: Triage;
   /** A command that reruns just this scenario. */
   reproduce: string;
 }

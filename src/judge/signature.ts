@@ -15,9 +15,11 @@ function whereKind(where: string): string {
     .trim();
 }
 
-export function failureSignature(r: Pick<ScenarioResult, 'status' | 'diffs'>): string | undefined {
-  if (r.status === 'pass' || r.status === 'no-oracle' || r.status === 'error') return undefined;
-  if (r.status === 'crash' || r.status === 'timeout') return r.status;
+export function failureSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'crash'>): string | undefined {
+  if (r.status === 'pass' || r.status === 'no-oracle' || r.status === 'error' || r.status === 'lost') return undefined;
+  // A crash is known by its title (stable across runs: no addresses or offsets in it).
+  if (r.status === 'crash') return r.crash ? `crash:${r.crash.title}` : 'crash';
+  if (r.status === 'timeout') return r.status;
   const d = r.diffs[0];
   if (!d) return 'fail';
   return `fail:${whereKind(d.where)}.${d.field.replace(/\d+/g, 'N')}${d.rule ? `[${d.rule}]` : ''}`;

@@ -42,6 +42,8 @@ export interface BuiltKernel {
   name: string;
   bzImage: string;
   vmlinux: string;
+  /** vmlinux with debug info (line tables), for symbolizing crash reports on the host. */
+  vmlinuxDebug: string;
   configPath: string;
   key: string;
   cacheHit: boolean;
@@ -184,7 +186,13 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
           log(`[kernel] ${name}: make -j${jobs} bzImage in ${objDir}${cc ? ' (ccache)' : ''}; log: ${join(outDir, 'build.log')}`);
           await make([`-j${jobs}`, 'bzImage'], true);
           await copyFile(join(objDir, 'arch/x86/boot/bzImage'), join(staging, 'bzImage'));
-          await copyFile(join(objDir, 'vmlinux'), join(staging, 'vmlinux'));
+          // The guest boots vmlinux without debug info; vmlinux.debug (line tables) stays on the host for crash symbolization.
+          await copyFile(join(objDir, 'vmlinux'), join(staging, 'vmlinux.debug'));
+          const strip = await execa('objcopy', ['--strip-debug', join(objDir, 'vmlinux'), join(staging, 'vmlinux')], {
+            reject: false,
+            all: true,
+          });
+          if (strip.exitCode !== 0) throw new BuildError('objcopy --strip-debug vmlinux failed', strip.all);
           await copyFile(join(objDir, '.config'), join(staging, 'config'));
           seconds = (Date.now() - t0) / 1000;
           await writeFile(
@@ -215,6 +223,7 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
     name,
     bzImage: join(outDir, 'bzImage'),
     vmlinux: join(outDir, 'vmlinux'),
+    vmlinuxDebug: join(outDir, 'vmlinux.debug'),
     configPath: join(outDir, 'config'),
     key,
     cacheHit: entry.hit,

@@ -4,7 +4,7 @@
 // point (CONFIG_PVH): no SeaBIOS real-mode setup and no decompression, about
 // 0.5 s less from QEMU start to init under TCG than the bzImage.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { type Progress } from '../core/progress.ts';
 import { buildKernel } from './build.ts';
@@ -22,6 +22,8 @@ export interface ResolveKernelOptions {
 
 export interface ResolvedKernel {
   image: string;
+  /** The same kernel with debug info, for symbolizing crash reports (when there is one). */
+  debugImage?: string;
   label: string;
   /** Set when a recipe was built (or found in the cache). */
   cacheHit?: boolean;
@@ -98,7 +100,7 @@ export async function resolveKernel(arg: string, opts: ResolveKernelOptions = {}
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.rebuild ? { rebuild: true } : {}),
     });
-    return { image: k.vmlinux, label: k.name, cacheHit: k.cacheHit, buildSeconds: k.seconds };
+    return { image: k.vmlinux, debugImage: k.vmlinuxDebug, label: k.name, cacheHit: k.cacheHit, buildSeconds: k.seconds };
   }
   const path = resolve(arg);
   if (existsSync(path)) {
@@ -111,7 +113,13 @@ export async function resolveKernel(arg: string, opts: ResolveKernelOptions = {}
         `${arg} is an ELF vmlinux without a PVH entry note (CONFIG_PVH=y), which QEMU cannot boot; pass its bzImage instead`,
       );
     }
-    return { image: path, label: basename(path) };
+    // An image given by path: its debug info is the image itself (an unstripped vmlinux) or a vmlinux.debug / vmlinux beside it.
+    const debugImage = [
+      `${path}.debug`,
+      join(dirname(path), 'vmlinux.debug'),
+      ...(kind === 'elf' ? [path] : [join(dirname(path), 'vmlinux')]),
+    ].find((p) => existsSync(p));
+    return { image: path, label: basename(path), ...(debugImage ? { debugImage } : {}) };
   }
   throw new InfraError(
     `no kernel "${arg}": not a recipe (known: ${(await listRecipes()).join(', ')}), not a *.yaml recipe file, not an image path`,

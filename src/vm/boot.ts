@@ -15,6 +15,7 @@ export interface QemuItemResult extends ItemResult {
 export type BootOutcome =
   | 'done' // DONE seen
   | 'died' // QEMU exited before DONE (panic -> reboot -> exit)
+  | 'killed' // QEMU was killed by a signal that did not come from us (OOM killer, a CI runner)
   | 'item-timeout' // host backstop for an item fired; QEMU killed
   | 'total-timeout'
   | 'aborted'
@@ -34,6 +35,8 @@ export interface BootResult {
   /** For protocol errors and boot failures. */
   detail?: string;
   qemuStderr: string;
+  /** The signal QEMU died of, when it did not exit by itself. */
+  qemuSignal?: string;
 }
 
 export interface BootParams extends Omit<BootArgs, 'start'> {
@@ -165,7 +168,7 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
   clearTimeout(itemTimer);
   p.signal?.removeEventListener('abort', onAbort);
 
-  if (outcome === undefined) outcome = doneSeen ? 'done' : ready ? 'died' : 'boot-failed';
+  if (outcome === undefined) outcome = doneSeen ? 'done' : exit.signal ? 'killed' : ready ? 'died' : 'boot-failed';
   else if (doneSeen && outcome !== 'protocol-error') outcome = 'done';
   const inProgress = cur
     ? { id: cur.id, stdout: Buffer.concat(cur.out), stderr: Buffer.concat(cur.err), splats: cur.splats, startedAt: cur.startedAt }
@@ -179,5 +182,6 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
     consoleTail: consoleTail(p.consoleLog),
     ...(detail ? { detail } : {}),
     qemuStderr: exit.stderr,
+    ...(exit.signal ? { qemuSignal: exit.signal } : {}),
   };
 }

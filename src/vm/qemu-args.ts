@@ -9,6 +9,8 @@ export interface BootArgs {
   smp: number;
   consoleLog: string;
   start: number;
+  /** Run just these item indices, in this order (crash triage). */
+  only?: number[];
   extraAppend?: string;
 }
 
@@ -27,7 +29,15 @@ export function qemuArgs(b: BootArgs): string[] {
     // keep the initrd pages: freeing them poisons every byte with a `rep
     // stosb`, ~0.1 s per MB of initramfs under TCG
     'retain_initrd',
-    `uspec.start=${b.start}`,
+    // Every slab object the kernel allocates holds the 0x6b poison until it
+    // is written (CONFIG_SLUB_DEBUG): a bug that uses uninitialised memory
+    // (the RFC's unset sg_from_iter) then fails the same way every run,
+    // whatever ran before it in this boot. Without it the verdict of such a
+    // scenario depended on slab history (crash in 5 runs of 6, pass in the
+    // sixth); with init_on_alloc=1 the memory would read as zero, and a NULL
+    // sg_from_iter is the kernel's default: the bug would hide.
+    'slub_debug=P',
+    b.only ? `uspec.only=${b.only.join(',')}` : `uspec.start=${b.start}`,
     b.extraAppend ?? '',
   ]
     .filter(Boolean)

@@ -2,18 +2,28 @@
 // boot runs every item in order; when the kernel dies (panic -> reboot ->
 // QEMU exits) the item that was running is 'crashed', and a new boot resumes
 // at the next item (uspec.start=N on the kernel command line).
+//
+// A crash is pinned on an item only after a replay, as syzkaller does before
+// it blames a program (triage): an item that crashed as the first item of a
+// fresh boot has already run alone; otherwise it is replayed alone in a fresh
+// guest, then, if that does not crash, after the items that ran before it in
+// that boot (narrowed to the one it needs). The outcome is recorded on the
+// item (ItemResult.triage), and an item that corrupted the kernel for a later
+// one carries `corrupts`. A QEMU killed from outside, or gone without a panic
+// message, loses its running item ('lost', an infrastructure outcome).
 import { execa } from 'execa';
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ItemResult, type RunItem, type Target, type TargetFile, type TargetInfo } from '../core/target.ts';
 import { InfraError } from '../core/errors.ts';
-import { type Progress } from '../core/progress.ts';
-import { buildGuestInit } from './guest/build-init.ts';
-import { writeInitramfs } from './initramfs.ts';
+import type { Progress } from '../core/progress.ts';
+import type { CrashReport, RunItem, Symbolizer, Target, TargetFile, TargetInfo, Triage } from '../core/target.ts';
 import { chooseAccel, type Accel } from './accel.ts';
 import { bootOnce, type BootResult, type QemuItemResult } from './boot.ts';
+import { crashReport } from './crash-report.ts';
+import { buildGuestInit } from './guest/build-init.ts';
+import { writeInitramfs } from './initramfs.ts';
 
 export interface QemuTargetOptions {
   /** bzImage (or a PVH-capable vmlinux). */
@@ -34,14 +44,43 @@ export interface QemuTargetOptions {
   qemuBinary?: string;
   /** Keep console logs and the initramfs here (default: a temp dir, removed after the run). */
   workDir?: string;
+  /** Turns call-trace frames into source lines (the kernel's debug info). */
+  symbolize?: Symbolizer;
+  /** Replay crashes before pinning them (default true). */
+  triage?: boolean;
+  /** Predecessors tried one by one when a crash needs the items before it (default 8, most recent first). */
+  triageNarrowMax?: number;
 }
 
 export type { QemuItemResult };
+
+interface Env {
+  qemuBinary: string;
+  initrd: string;
+  accel: Accel;
+  workDir: string;
+}
+
+/** A crash as the main run saw it: which item, and what ran before it in the same boot. */
+interface CrashSite {
+  index: number;
+  before: number[];
+}
+
+/** What one sequence of boots produced. */
+interface BootsRun {
+  results: Map<string, QemuItemResult>;
+  crashes: CrashSite[];
+}
+
+const missing = (id: string): QemuItemResult => ({ id, status: 'missing', stdout: '', stderr: '', kernelSplats: [], durationMs: 0 });
 
 export class QemuTarget implements Target {
   readonly kind = 'qemu' as const;
   /** Accelerator decision of the last run, with the reason (for logs). */
   lastAccelDetail = '';
+  private info: TargetInfo = { kind: 'qemu', kernel: '' };
+  private consoleSeq = 0;
 
   constructor(private readonly opts: QemuTargetOptions) {}
 
@@ -64,7 +103,7 @@ export class QemuTarget implements Target {
     const ownDir = !o.workDir;
     const workDir = o.workDir ?? (await mkdtemp(join(tmpdir(), 'uspec-qemu-')));
     try {
-      const init = await buildGuestInit();
+      const init = await buildGuestInit(signal ? { signal } : {});
       const initrd = join(workDir, 'initramfs.cpio');
       await writeInitramfs({ initBinary: init, items, files, outPath: initrd });
       progress?.({ phase: 'accel', detail: 'choosing accelerator' });
@@ -76,38 +115,50 @@ export class QemuTarget implements Target {
       } catch (e) {
         throw new InfraError((e as Error).message);
       }
-      return await this.runBoots(items, { qemuBinary, initrd, accel, workDir }, progress, signal);
+      const env: Env = { qemuBinary, initrd, accel, workDir };
+      this.info = { kind: 'qemu', kernel: o.label, accel, boots: 0, bootToFirstItemMs: [], triageBoots: 0 };
+      const main = await this.runBoots(items, env, undefined, progress, signal);
+      if (o.triage !== false) await this.triage(items, main, env, progress, signal);
+      return { results: items.map((it) => main.results.get(it.id) ?? missing(it.id)), info: this.info };
     } finally {
       if (ownDir) await rm(workDir, { recursive: true, force: true });
     }
   }
 
+  /**
+   * Boots until every item ran (or the sequence `only` did): after a crash,
+   * the next boot starts after the crashed item.
+   */
   private async runBoots(
     items: RunItem[],
-    env: { qemuBinary: string; initrd: string; accel: Accel; workDir: string },
+    env: Env,
+    only: number[] | undefined,
     progress?: Progress,
     signal?: AbortSignal,
-  ): Promise<{ results: QemuItemResult[]; info: TargetInfo }> {
+  ): Promise<BootsRun> {
     const o = this.opts;
     const results = new Map<string, QemuItemResult>();
-    const bootToFirstItemMs: number[] = [];
-    const info: TargetInfo = { kind: 'qemu', kernel: o.label, accel: env.accel, boots: 0, bootToFirstItemMs };
+    const crashes: CrashSite[] = [];
+    const order = only ?? items.map((_, i) => i);
     const deadline = Date.now() + (o.totalTimeoutMs ?? 30 * 60_000);
     const record = (r: QemuItemResult) => {
       results.set(r.id, r);
-      progress?.({ phase: 'item', done: results.size, total: items.length, detail: `${r.id}: ${r.status}` });
+      if (!only) progress?.({ phase: 'item', done: results.size, total: items.length, detail: `${r.id}: ${r.status}` });
     };
-    let start = 0;
+    let pos = 0; // position in order
     let stalls = 0;
-    while (start < items.length && !signal?.aborted) {
-      info.boots = (info.boots ?? 0) + 1;
-      progress?.({
-        phase: 'boot',
-        done: results.size,
-        total: items.length,
-        detail: `boot ${info.boots} (${env.accel}) from item ${start + 1}/${items.length}`,
-      });
-      const consoleLog = join(env.workDir, `console-${info.boots}.log`);
+    while (pos < order.length && !signal?.aborted) {
+      this.info.boots = (this.info.boots ?? 0) + 1;
+      if (only) this.info.triageBoots = (this.info.triageBoots ?? 0) + 1;
+      const sequence = order.slice(pos);
+      if (!only)
+        progress?.({
+          phase: 'boot',
+          done: results.size,
+          total: items.length,
+          detail: `boot ${this.info.boots} (${env.accel}) from item ${order[pos]! + 1}/${items.length}`,
+        });
+      const consoleLog = join(env.workDir, `console-${++this.consoleSeq}.log`);
       const b: BootResult = await bootOnce({
         qemuBinary: env.qemuBinary,
         image: o.image,
@@ -118,55 +169,117 @@ export class QemuTarget implements Target {
         consoleLog,
         ...(o.extraAppend ? { extraAppend: o.extraAppend } : {}),
         items,
-        start,
+        start: sequence[0]!,
+        ...(only ? { only: sequence } : {}),
         bootTimeoutMs: o.bootTimeoutMs ?? (env.accel === 'kvm' ? 30_000 : 60_000),
         deadline,
         itemSlackMs: o.itemSlackMs ?? 10_000,
         ...(signal ? { signal } : {}),
         onResult: record,
       });
-      if (b.firstItemMs !== undefined) bootToFirstItemMs.push(b.firstItemMs);
+      if (b.firstItemMs !== undefined && !only) this.info.bootToFirstItemMs!.push(b.firstItemMs);
 
       if (b.outcome === 'done') break;
       if (b.outcome === 'boot-failed' || b.outcome === 'boot-timeout') {
         throw new InfraError(
-          `${o.label}: the guest did not reach its init (${b.outcome === 'boot-timeout' ? 'boot timed out' : 'QEMU exited before READY'}, boot ${info.boots}, ${env.accel})`,
+          `${o.label}: the guest did not reach its init (${b.outcome === 'boot-timeout' ? 'boot timed out' : 'QEMU exited before READY'}, boot ${this.info.boots}, ${env.accel})`,
           [b.qemuStderr.trim(), '--- console tail ---', b.consoleTail].filter(Boolean).join('\n'),
         );
       }
-      if (b.outcome === 'protocol-error') {
-        throw new InfraError(`${o.label}: guest channel error: ${b.detail ?? '?'}`, b.consoleTail);
-      }
+      if (b.outcome === 'protocol-error') throw new InfraError(`${o.label}: guest channel error: ${b.detail ?? '?'}`, b.consoleTail);
       const cur = b.inProgress;
       if (cur) {
-        const status: ItemResult['status'] =
-          b.outcome === 'died' ? 'crashed' : b.outcome === 'item-timeout' || b.outcome === 'total-timeout' ? 'timeout' : 'missing';
-        record({
-          id: cur.id,
-          status,
-          stdout: cur.stdout.toString('utf-8'),
-          stderr: cur.stderr.toString('utf-8'),
-          kernelSplats: [...cur.splats, ...splatsFromConsole(b.consoleTail)],
-          durationMs: Date.now() - cur.startedAt,
-          ...(status === 'missing' ? {} : { consoleTail: b.consoleTail }),
-        });
+        const r = await this.interrupted(cur, b);
+        record(r);
+        if (r.status === 'crashed') {
+          const index = items.findIndex((it) => it.id === cur.id);
+          const at = sequence.indexOf(index);
+          crashes.push({ index, before: sequence.slice(0, Math.max(0, at)) });
+        }
       }
       if (b.outcome === 'aborted' || b.outcome === 'total-timeout') break;
-      // died / item-timeout: go on after the last item that finished or crashed
-      const idx = cur ? items.findIndex((it) => it.id === cur.id) : b.lastEnded;
-      const next = Math.max(idx + 1, start);
-      stalls = next === start && !cur ? stalls + 1 : 0;
-      if (stalls >= 2) {
-        throw new InfraError(`${o.label}: the guest died twice before running item ${items[start]?.id} (no progress)`, b.consoleTail);
-      }
-      start = next;
+      // died / killed / item-timeout: go on after the last item that finished or stopped
+      const stoppedAt = cur ? items.findIndex((it) => it.id === cur.id) : b.lastEnded;
+      const next = order.indexOf(stoppedAt) + 1;
+      const newPos = Math.max(next, pos);
+      stalls = newPos === pos && !cur ? stalls + 1 : 0;
+      if (stalls >= 2)
+        throw new InfraError(`${o.label}: the guest died twice before running item ${items[order[pos]!]?.id} (no progress)`, b.consoleTail);
+      pos = newPos;
     }
-    return {
-      results: items.map(
-        (it) => results.get(it.id) ?? { id: it.id, status: 'missing', stdout: '', stderr: '', kernelSplats: [], durationMs: 0 },
-      ),
-      info,
+    return { results, crashes };
+  }
+
+  /** The result of the item that was running when a boot ended early. */
+  private async interrupted(cur: NonNullable<BootResult['inProgress']>, b: BootResult): Promise<QemuItemResult> {
+    const base = {
+      id: cur.id,
+      stdout: cur.stdout.toString('utf-8'),
+      stderr: cur.stderr.toString('utf-8'),
+      kernelSplats: [...cur.splats, ...splatsFromConsole(b.consoleTail)],
+      durationMs: Date.now() - cur.startedAt,
     };
+    if (b.outcome === 'aborted') return { ...base, status: 'missing' };
+    if (b.outcome === 'item-timeout' || b.outcome === 'total-timeout') return { ...base, status: 'timeout', consoleTail: b.consoleTail };
+    if (b.outcome === 'killed')
+      return {
+        ...base,
+        status: 'lost',
+        consoleTail: `QEMU was killed from outside uringspec (${b.qemuSignal ?? 'a signal'}) while this item ran\n${b.consoleTail}`,
+      };
+    const crash = await crashReport(b.consoleTail, this.opts.symbolize);
+    // QEMU gone without a panic message: nothing says the kernel did it.
+    if (!crash)
+      return { ...base, status: 'lost', consoleTail: `QEMU exited without a panic message while this item ran\n${b.consoleTail}` };
+    return { ...base, status: 'crashed', consoleTail: b.consoleTail, crash };
+  }
+
+  /** Replays each crash before it is pinned on its item. */
+  private async triage(items: RunItem[], main: BootsRun, env: Env, progress?: Progress, signal?: AbortSignal): Promise<void> {
+    for (const [k, c] of main.crashes.entries()) {
+      if (signal?.aborted) return;
+      const item = items[c.index]!;
+      const crashed = main.results.get(item.id)!;
+      progress?.({ phase: 'triage', done: k + 1, total: main.crashes.length, detail: `${item.id}: ${crashed.crash?.title ?? 'crash'}` });
+      // First item of a fresh boot: it already ran alone in a fresh guest.
+      if (!c.before.length) {
+        crashed.triage = { outcome: 'alone', tries: 1, reproduced: 1 };
+        continue;
+      }
+      const alone = await this.replay(items, [c.index], env, signal);
+      const own = alone.results.get(item.id);
+      if (own?.status === 'crashed') {
+        crashed.triage = { outcome: 'alone', tries: 1, reproduced: 1 };
+        continue;
+      }
+      // It needs what ran before it: the whole sequence first, then one predecessor at a time.
+      const all = await this.replay(items, [...c.before, c.index], env, signal);
+      if (all.results.get(item.id)?.status !== 'crashed') {
+        crashed.triage = { outcome: 'not-reproduced', tries: 2, reproduced: 0 };
+        continue;
+      }
+      let culprit: number[] = c.before;
+      for (const x of [...c.before].reverse().slice(0, this.opts.triageNarrowMax ?? 8)) {
+        if (signal?.aborted) return;
+        const pair = await this.replay(items, [x, c.index], env, signal);
+        if (pair.results.get(item.id)?.status === 'crashed') {
+          culprit = [x];
+          break;
+        }
+      }
+      const triage: Triage = { outcome: 'after', tries: 2, reproduced: 1, after: culprit.map((i) => items[i]!.id).join(',') };
+      // The item's own verdict comes from its replay alone; the one it needs first corrupted the kernel.
+      main.results.set(item.id, { ...(own ?? crashed), triage, ...(crashed.crash ? { crash: crashed.crash } : {}) });
+      const crash: CrashReport = crashed.crash ?? { title: 'crash', headline: 'crash', frames: [], text: crashed.consoleTail ?? '' };
+      for (const x of culprit) {
+        const r = main.results.get(items[x]!.id);
+        if (r) r.corrupts = { victim: item.id, crash };
+      }
+    }
+  }
+
+  private replay(items: RunItem[], sequence: number[], env: Env, signal?: AbortSignal): Promise<BootsRun> {
+    return this.runBoots(items, env, sequence, undefined, signal);
   }
 }
 

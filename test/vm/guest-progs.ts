@@ -11,7 +11,7 @@ const PROGS = join(import.meta.dirname, 'progs');
 
 export function buildGuestProgs(): { files: TargetFile[]; guest: (name: string) => string; names: string[] } {
   const out = mkdtempSync(join(tmpdir(), 'uspec-progs-'));
-  const names = ['uring-smoke', 'crash', 'echo-bytes', 'hang'];
+  const names = ['uring-smoke', 'crash', 'echo-bytes', 'hang', 'mark', 'crash-if-marked'];
   const liburing = cacheDir('liburing-2.9');
   if (existsSync(join(liburing, 'lib', 'liburing.a'))) names.push('liburing-nop');
   for (const n of names) {

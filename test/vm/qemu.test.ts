@@ -103,8 +103,51 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
     expect(by.crash!.kernelSplats.join('\n')).toContain('Kernel panic');
     expect(by.after1).toMatchObject({ status: 'exited', exitCode: 0 });
     expect(by.after2).toMatchObject({ status: 'exited', exitCode: 0 });
-    expect(info.boots).toBe(2);
+    // the crash came second in its boot: triage replayed it alone in a fresh guest, where it crashed again
+    expect(by.crash!.triage).toEqual({ outcome: 'alone', tries: 1, reproduced: 1 });
+    expect(by.crash!.crash!.title).toBe('Kernel panic - not syncing: sysrq triggered crash in sysrq_handle_crash');
+    expect(info.boots).toBe(3);
+    expect(info.triageBoots).toBe(1);
     expect(info.bootToFirstItemMs).toHaveLength(2);
+  }, 120_000);
+
+  it('a crash that needs an earlier item is pinned on that item: alone the victim passes', async () => {
+    const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto' });
+    const { results, info } = await t.run(
+      [item('smoke', 'uring-smoke'), item('mark', 'mark'), item('victim', 'crash-if-marked'), item('after', 'echo-bytes')],
+      progs.files,
+    );
+    const by = Object.fromEntries(results.map((r) => [r.id, r]));
+    // the victim's own result is its replay alone: it exits 0
+    expect(by.victim).toMatchObject({ status: 'exited', exitCode: 0, stdout: 'no mark: fine\n' });
+    expect(by.victim!.triage).toEqual({ outcome: 'after', tries: 2, reproduced: 1, after: 'mark' });
+    expect(by.victim!.crash!.title).toMatch(/^Kernel panic - not syncing: sysrq triggered crash/);
+    expect(by.mark!.corrupts).toMatchObject({ victim: 'victim' });
+    expect(by.smoke!.corrupts).toBeUndefined();
+    expect(by.after).toMatchObject({ status: 'exited', exitCode: 0 });
+    // main run: 2 boots; triage: alone, the whole sequence, then [mark, victim]
+    expect(info.triageBoots).toBe(3);
+  }, 180_000);
+
+  it('a QEMU killed from outside loses the running item (infrastructure), the next items still run', async () => {
+    const dir = wd();
+    const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', workDir: dir });
+    let killed = false;
+    const { results } = await t.run(
+      [item('smoke', 'uring-smoke'), item('hang', 'hang', 30_000), item('next', 'uring-smoke')],
+      progs.files,
+      (e) => {
+        if (e.phase === 'item' && e.done === 1 && !killed) {
+          killed = true;
+          setTimeout(() => qemuPidsWith(dir).forEach((pid) => process.kill(pid, 'SIGKILL')), 500);
+        }
+      },
+    );
+    const by = Object.fromEntries(results.map((r) => [r.id, r]));
+    expect(by.hang!.status).toBe('lost');
+    expect(by.hang!.consoleTail).toMatch(/QEMU was killed from outside uringspec/);
+    expect(by.hang!.crash).toBeUndefined();
+    expect(by.next).toMatchObject({ status: 'exited', exitCode: 0 });
   }, 120_000);
 
   it('a guest that stops answering is killed by the host limit: item timeout with console tail, next boot goes on', async () => {

@@ -20,7 +20,9 @@
  *
  * Manifest line: <id>\t<timeout_ms>\t<argv0>\t<argv1>...
  * Kernel command line: uspec.start=N skips the first N items (resume after a
- * crash: the host boots again from the item after the one that crashed).
+ * crash: the host boots again from the item after the one that crashed);
+ * uspec.only=I,J,... runs just those items, in that order (crash triage: a
+ * replay of one item, or of a short sequence, in a fresh guest).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -212,19 +214,45 @@ static void open_channel(void)
 	}
 }
 
-static long cmdline_start(void)
+#define MAX_ONLY 64
+
+static char cmdline[4096];
+
+static void read_cmdline(void)
 {
-	char buf[4096];
 	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		return;
+	ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
 	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	char *p = strstr(buf, "uspec.start=");
+	cmdline[n > 0 ? n : 0] = 0;
+}
+
+static long cmdline_start(void)
+{
+	char *p = strstr(cmdline, "uspec.start=");
 	return p ? strtol(p + strlen("uspec.start="), NULL, 10) : 0;
+}
+
+/* uspec.only=I,J,...: the item indices to run, in order; 0 when absent. */
+static int cmdline_only(long *only)
+{
+	char *p = strstr(cmdline, "uspec.only=");
+	int n = 0;
+	if (!p)
+		return 0;
+	p += strlen("uspec.only=");
+	while (n < MAX_ONLY) {
+		char *end;
+		long v = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		only[n++] = v;
+		if (*end != ',')
+			break;
+		p = end + 1;
+	}
+	return n;
 }
 
 /* ---- kernel log ---- */
@@ -486,12 +514,22 @@ int main(void)
 		emit("@@USPEC ERROR no manifest: %s", strerror(errno));
 		power_off();
 	}
+	read_cmdline();
+	long only[MAX_ONLY];
+	int n_only = cmdline_only(only);
 	long start = cmdline_start();
 	if (start < 0)
 		start = 0;
-	emit("@@USPEC READY %ld %ld", n_items, start);
-	for (long i = start; i < n_items; i++)
-		run_item(&items[i]);
+	if (n_only) {
+		emit("@@USPEC READY %ld %ld", n_items, only[0]);
+		for (int k = 0; k < n_only; k++)
+			if (only[k] >= 0 && only[k] < n_items)
+				run_item(&items[only[k]]);
+	} else {
+		emit("@@USPEC READY %ld %ld", n_items, start);
+		for (long i = start; i < n_items; i++)
+			run_item(&items[i]);
+	}
 	emit("@@USPEC DONE");
 	power_off();
 	return 0;

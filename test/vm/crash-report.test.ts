@@ -1,0 +1,68 @@
+// Crash reports from real guest consoles: a stable title (the same bug, the
+// same title, run after run), the frames, symbolized lines.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { crashReport, parseCrash } from '../../src/vm/crash-report.ts';
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/console', name), 'utf8');
+
+describe('crash reports', () => {
+  it('the RFC page fault under the guess unwinder: title without addresses, frames unreliable', async () => {
+    const r = (await crashReport(fixture('rfc-guess-unwinder.txt')))!;
+    expect(r.headline).toBe('BUG: unable to handle page fault for address: ffffffffffffffff');
+    // every frame is "? fn": the io_uring one is named, as a last resort
+    expect(r.title).toBe('BUG: unable to handle page fault in io_send_zc');
+    expect(r.frames.every((f) => !f.reliable)).toBe(true);
+    expect(r.frames.map((f) => f.fn)).toContain('__zerocopy_sg_from_iter');
+  });
+
+  it('the same report with other addresses, PIDs and timestamps gets the same title', async () => {
+    const text = fixture('rfc-guess-unwinder.txt')
+      .replace(/PID: \d+/, 'PID: 4242')
+      .replace(/ffff8880[0-9a-f]{8}/g, 'ffff888012345678')
+      .replace(/^/gm, '[   12.345678] ');
+    expect((await crashReport(text))!.title).toBe((await crashReport(fixture('rfc-guess-unwinder.txt')))!.title);
+  });
+
+  it('prefers reliable frames, skips the reporting machinery, names the io_uring frame', async () => {
+    const text = [
+      'BUG: kernel NULL pointer dereference, address: 0000000000000000',
+      '#PF: supervisor instruction fetch in kernel mode',
+      'Oops: Oops: 0010 [#1]',
+      'RIP: 0010:0x0',
+      'Call Trace:',
+      ' <TASK>',
+      ' ? __die+0x1e/0x60',
+      ' ? page_fault_oops+0x166/0x460',
+      ' __zerocopy_sg_from_iter+0x37/0xf0',
+      ' skb_zerocopy_iter_stream+0x5e/0x170',
+      ' tcp_sendmsg_locked+0x609/0xcb0',
+      ' io_send_zc+0x92/0x3e0',
+      ' io_issue_sqe+0x49/0x4e0',
+      ' </TASK>',
+      '---[ end trace 0000000000000000 ]---',
+    ].join('\n');
+    const frames: { fn: string; ret: boolean }[] = [];
+    const r = (await crashReport(text, async (fs) => {
+      frames.push(...fs);
+      return fs.map((f) => (f.fn === 'io_send_zc' ? ['io_uring/net.c:1466'] : undefined));
+    }))!;
+    expect(r.title).toBe('BUG: kernel NULL pointer dereference in io_send_zc');
+    expect(r.frames.find((f) => f.fn === 'io_send_zc')!.where).toEqual(['io_uring/net.c:1466']);
+    expect(r.text).toMatch(/io_send_zc\+0x92\/0x3e0 io_uring\/net\.c:1466/);
+    expect(frames.every((f) => f.ret)).toBe(true);
+  });
+
+  it('KASAN: kind and access in the title; a console without a report has none', async () => {
+    const kasan = [
+      'BUG: KASAN: slab-use-after-free in skb_copy_ubufs+0x1b/0x5a0',
+      'Read of size 8 at addr ffff888003a1b2c8 by task x/1',
+      'Call Trace:',
+      ' skb_copy_ubufs+0x1b/0x5a0',
+      ' __netif_receive_skb+0x10/0x20',
+    ].join('\n');
+    expect((await crashReport(kasan))!.title).toBe('KASAN: slab-use-after-free Read in skb_copy_ubufs');
+    expect(parseCrash('reboot: Restarting system\n')).toBeUndefined();
+  });
+});
