@@ -19,8 +19,10 @@
 //   error      not ok N id # ERROR ...     the program could not run: infrastructure,
 //   lost       not ok N id # ERROR lost: ...  ktap.rst's "execution of a test has failed due
 //                                          to a specific error"
-// A kernel's own line is "not ok" when any of its tests failed or errored, on
-// a regression of liburing's tests, or when the run is incomplete.
+// A kernel's own line is "not ok" when any of its tests is (ktap.rst: "if one
+// of the subtests fail, the parent test should also fail"; a liburing test that
+// fails on both kernels included, though only a regression sets the exit code),
+// on a regression, or when the run is incomplete.
 import { printable } from '../core/text.ts';
 import type { PeerResult } from '../judge/peer.ts';
 import { OUTCOME } from '../judge/verdict.ts';
@@ -61,7 +63,9 @@ export class KtapReporter implements Reporter {
       const lines = kernelLines(k, report);
       out.push(...lines.map((l) => INDENT + l));
       const regressed = k.profile !== 'baseline' && (report.regressions?.length ?? 0) > 0;
-      const failed = k.results.some((r) => OUTCOME[r.status] === 'failure' || OUTCOME[r.status] === 'infrastructure');
+      const failed =
+        k.results.some((r) => OUTCOME[r.status] === 'failure' || OUTCOME[r.status] === 'infrastructure') ||
+        !!k.peer?.some((p) => p.status !== 'pass' && p.status !== 'skip');
       if (regressed) out.push(`# regressions against the baseline: ${data(report.regressions!.join(', '))}`);
       if (report.incomplete) out.push(...diagnostics(`incomplete: ${report.incompleteReason ?? 'interrupted'}`).map((l) => `# ${l}`));
       out.push(`${failed || regressed || report.incomplete ? 'not ok' : 'ok'} ${ki + 1} ${testName(k.label)}`);

@@ -83,6 +83,37 @@ describe('reporters', () => {
     expect(one('lost', 'QEMU was killed')).toEqual(['  not ok 1 x # ERROR lost: QEMU was killed', 'not ok 1 baseline']);
   });
 
+  it('KTAP: liburing tests after the scenarios; a failing one fails its kernel, a regression is said before the kernel line', () => {
+    const peer = (test: string, status: 'pass' | 'skip' | 'fail') => ({
+      test,
+      status,
+      exitCode: 0,
+      durationMs: 1,
+      kernelSplats: [],
+      tail: 'last line',
+    });
+    const k = new KtapReporter()
+      .render({
+        ...report,
+        regressions: ['c'],
+        kernels: [
+          { ...report.kernels[0]!, results: [result('a', 'pass')], peer: [peer('b', 'skip'), peer('c', 'fail')] },
+          { ...report.kernels[1]!, peer: [peer('b', 'pass'), peer('c', 'fail')] },
+        ],
+      })
+      .split('\n');
+    expect(k).toContain('  1..3');
+    expect(k).toContain('  ok 2 liburing:b # SKIP exit 77');
+    expect(k.slice(k.indexOf('  ok 2 liburing:b # SKIP exit 77') + 1, k.indexOf('  not ok 3 liburing:c'))).toEqual([
+      '  # liburing:c: fail (exit 0), a regression: it passes on the baseline',
+      '  # last line',
+    ]);
+    expect(k.slice(k.indexOf('  not ok 3 liburing:c') + 1, k.indexOf('not ok 1 sendzc-provided-rfc'))).toEqual([
+      '# regressions against the baseline: c',
+    ]);
+    expect(k).toContain('not ok 2 baseline');
+  });
+
   it('JUnit: valid XML, a testcase per scenario; fail and crash are failures, no-oracle skipped, infrastructure errors', () => {
     const withMore: RunReport = {
       ...report,
