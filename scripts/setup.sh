@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (idempotent) machine setup for uringspec:
-#   - apt packages for building C programs, kernels and running QEMU
+#   - apt packages for building C programs, kernels and running QEMU, and the
+#     consumers the report tests read with (chromium, xmllint, jq)
 #   - trixie as a deb-src-only source (sources only: it can never upgrade an
 #     installed package, which a `deb` entry at equal priority would)
 #   - liburing 2.9 from trixie's source package, built static into the cache
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${URINGSPEC_CACHE:-$HOME/.cache/uringspec}"
 LIBURING_VERSION=2.9-1
-APT_PACKAGES=(git procps gcc make libc6-dev qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio xz-utils dwarves ccache rsync kmod dpkg-dev chromium)
+APT_PACKAGES=(git procps gcc make libc6-dev qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio xz-utils dwarves ccache rsync kmod dpkg-dev chromium libxml2-utils jq)
 
 log() { printf '[setup] %s\n' "$*"; }
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo

@@ -15,6 +15,13 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
+/** The exit codes of the commands that judge scenarios (run, gate, report merge), as report/report.ts exitCodeOf() decides them. */
+export const VERDICT_EXIT_USAGE = `Exit: 0 every scenario passed or has no oracle (no-oracle is counted and shown, not a failure)
+      and no liburing regression;
+      1 a conformance failure (fail, crash, timeout) or a liburing regression;
+      2 usage error or infrastructure: a scenario that could not run (error) or that the
+      target lost (lost), an incomplete run, a kernel that does not build or boot.`;
+
 /** Options every command takes. */
 export const COMMON_OPTIONS = {
   quiet: { type: 'boolean', short: 'q', default: false },

@@ -34,7 +34,8 @@ async function help(): Promise<string> {
     ...cmds.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     "Run 'uringspec help <command>' for a command's options.",
-    'Exit codes: 0 pass, 1 conformance failure, 2 usage or infrastructure error.',
+    'Exit codes: 0 pass (no-oracle scenarios are counted, not failures), 1 conformance failure',
+    '(fail, crash, timeout, a liburing regression), 2 usage or infrastructure error.',
     '',
   ].join('\n');
 }

@@ -1,23 +1,95 @@
-// Progress for long work on stderr: a rewriting status line on a terminal,
-// one line per phase change (and every 10%) in CI logs, nothing with --quiet.
-import type { Progress } from '../core/progress.ts';
+// Progress for long work on stderr. On a terminal: one status line, rewritten
+// in place. In a log (CI, a pipe): lines, because nothing is rewritten there,
+// as few as still say what is happening:
+//   - a message (an event without a count: "configuring", "cache hit") at once;
+//   - the first event of a phase, and the end of a count (done === total), at once;
+//   - other counted events ("12/122 zc-foo", a kernel make step "(1234/~1650, 74%)")
+//     at most one per LOG_EVERY_MS, the latest one;
+//   - and when nothing was printed for HEARTBEAT_MS, the latest state again with
+//     "still", so a long silent step (vmlinux link, a TCG boot) shows it is alive.
+// Every log line ends with the time since the command started. Nothing with --quiet.
+import type { Progress, ProgressEvent } from '../core/progress.ts';
 
-export function progressPrinter(quiet: boolean): Progress {
-  if (quiet) return () => {};
-  const tty = process.stderr.isTTY;
-  let lastPhase = '';
-  let lastDecile = -1;
-  return ({ phase, done, total, detail }) => {
-    const frac = done !== undefined && total ? ` ${done}/${total}` : '';
-    const line = `[${phase}]${frac}${detail ? ` ${detail}` : ''}`;
-    if (tty) {
-      process.stderr.write(`\r\x1b[K${line.slice(0, (process.stderr.columns ?? 100) - 1)}`);
-      if (done !== undefined && done === total) process.stderr.write('\n');
-      return;
-    }
-    const decile = done !== undefined && total ? Math.floor((done * 10) / total) : -1;
-    if (phase !== lastPhase || decile !== lastDecile) process.stderr.write(line + '\n');
-    lastPhase = phase;
-    lastDecile = decile;
+/** Routine counted events: at most one line per this long. */
+export const LOG_EVERY_MS = 10_000;
+/** Nothing printed for this long while work is under way: say so. */
+export const HEARTBEAT_MS = 15_000;
+
+export interface ProgressOutput {
+  write(s: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface ProgressClock {
+  now(): number;
+  /** Calls fn every ms until the returned stop(); must not keep the process alive. */
+  every(ms: number, fn: () => void): () => void;
+}
+
+const realClock: ProgressClock = {
+  now: () => Date.now(),
+  every: (ms, fn) => {
+    const t = setInterval(fn, ms);
+    t.unref();
+    return () => clearInterval(t);
+  },
+};
+
+export type ProgressPrinter = Progress & { close(): void };
+
+/** 75 s → "1m15s". */
+export function formatElapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** A count in the detail, as kernel/make-progress.ts writes it: "(1234/~1650, 74%)" or "(1234)". */
+const DETAIL_COUNT = /\(\d+(\/~?\d+(, \d+%)?)?\)$/;
+
+function describe(e: ProgressEvent): string {
+  const frac = e.done !== undefined && e.total ? ` ${e.done}/${e.total}` : '';
+  // Producers that log whole lines prefix them with the phase already ("[kernel] CC ...").
+  const detail = e.detail?.startsWith(`[${e.phase}] `) ? e.detail.slice(e.phase.length + 3) : e.detail;
+  return `[${e.phase}]${frac}${detail ? ` ${detail}` : ''}`;
+}
+
+export function progressPrinter(quiet: boolean, out: ProgressOutput = process.stderr, clock: ProgressClock = realClock): ProgressPrinter {
+  if (quiet) return Object.assign(() => {}, { close() {} });
+  if (out.isTTY) {
+    const tty = (e: ProgressEvent) => {
+      out.write(`\r\x1b[K${describe(e).slice(0, (out.columns ?? 100) - 1)}`);
+      if (e.done !== undefined && e.done === e.total) out.write('\n');
+    };
+    return Object.assign(tty, { close() {} });
+  }
+  const start = clock.now();
+  const seen = new Set<string>();
+  let lastPrint = start;
+  let latest: ProgressEvent | undefined;
+  let latestPrinted = true;
+  let idle = true;
+  const print = (e: ProgressEvent, still = false) => {
+    const line = describe(e);
+    out.write(`${still ? line.replace(/^(\[[^\]]*\])/, '$1 still:') : line} (${formatElapsed(clock.now() - start)})\n`);
+    lastPrint = clock.now();
   };
+  const stop = clock.every(Math.min(HEARTBEAT_MS, LOG_EVERY_MS) / 2, () => {
+    if (idle || !latest || clock.now() - lastPrint < (latestPrinted ? HEARTBEAT_MS : LOG_EVERY_MS)) return;
+    print(latest, latestPrinted);
+    latestPrinted = true;
+  });
+  const log = (e: ProgressEvent) => {
+    const counted = (e.done !== undefined && e.total !== undefined) || DETAIL_COUNT.test(e.detail ?? '');
+    const finished = e.done !== undefined && e.done === e.total;
+    const first = !seen.has(e.phase);
+    seen.add(e.phase);
+    latest = e;
+    idle = finished;
+    if (!counted || first || finished || clock.now() - lastPrint >= LOG_EVERY_MS) {
+      print(e);
+      latestPrinted = true;
+    } else latestPrinted = false;
+  };
+  return Object.assign(log, { close: stop });
 }

@@ -9,7 +9,7 @@ import { resContains, resToString, type NoOracle, type PeerChunk, type Predicted
 import { layoutOf, ringAddsOf, type Layout } from '../specs/layout.ts';
 import type { CqeExpect, ResExpect, Scenario, Segment } from '../specs/schema.ts';
 import { finalHeads, type ObservedCqe, type Observation } from '../exec/events.ts';
-import type { Diff, Verdict } from './verdict.ts';
+import type { Diff, ExpectedCqe, Verdict } from './verdict.ts';
 
 const hex = (b: Buffer) => [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
 const udOf = (sc: Scenario, step: number): bigint | undefined => {
@@ -41,11 +41,38 @@ export function judge(sc: Scenario, obs: Observation, prediction: Prediction | N
   diffs.push(...pinDiffs);
   const pinConflicts = pinConflictsOf(sc, prediction, layout, bytes);
   const status = diffs.length ? 'fail' : 'pass';
+  const expected = expectedTimeline(prediction, obs)!;
   const summary =
     status === 'pass'
       ? `pass (${prediction.profile}: ${prediction.requests.length} request(s), ${obs.cqes.length + obs.extra.length} CQE(s))`
       : `${diffs.length} difference(s); first: ${diffs[0]!.where} ${diffs[0]!.field}: expected ${diffs[0]!.expected}, got ${diffs[0]!.got}${diffs[0]!.rule ? ` [${diffs[0]!.rule}]` : ''}`;
-  return { status, diffs, summary, ...(pinConflicts.length ? { pinConflicts } : {}) };
+  return { status, diffs, summary, expected, ...(pinConflicts.length ? { pinConflicts } : {}) };
+}
+
+/**
+ * The model's CQEs for reports, request by request in submission order, spelled
+ * as the observed ones are (resToString, formatCqeFlags), each paired with the
+ * observed CQE it is compared with (the same user_data, the same position among
+ * that request's CQEs) and whether that one agrees: reports draw both sides
+ * from this without judging again.
+ */
+export function expectedTimeline(p: Prediction | NoOracle, obs: Observation): ExpectedCqe[] | undefined {
+  if (p.kind === 'no-oracle') return undefined;
+  const byUd = new Map<bigint, ObservedCqe[]>();
+  for (const c of allCqes(obs)) byUd.set(c.userData, [...(byUd.get(c.userData) ?? []), c]);
+  return p.requests.flatMap((req) =>
+    req.cqes.map((e, i): ExpectedCqe => {
+      const g = byUd.get(req.userData)?.[i];
+      return {
+        step: req.step,
+        userData: req.userData.toString(),
+        res: resToString(e.res),
+        flags: formatCqeFlags(e.flags),
+        ...(g ? { observed: g.seq } : {}),
+        agrees: g !== undefined && resContains(e.res, g.res) && g.flags === e.flags,
+      };
+    }),
+  );
 }
 
 function compareSetup(p: Prediction, obs: Observation, diffs: Diff[]): void {

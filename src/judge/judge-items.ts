@@ -3,6 +3,7 @@
 // the oracle's comparison of the observation with the model.
 import type { ItemResult } from '../core/target.ts';
 import { parseEvents, type Observation } from '../exec/events.ts';
+import { expectedTimeline } from './compare.ts';
 import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
 import type { Scenario } from '../specs/schema.ts';
 import type { Oracle } from './oracle.ts';
@@ -44,11 +45,13 @@ function resultOf(ref: ScenarioRef, item: ItemResult | undefined, oracle: Oracle
   const obs = parseEvents(item.stdout);
   const common = {
     durationMs: item.durationMs,
-    cqes: cqesForReport(obs.cqes),
+    cqes: cqesForReport([...obs.cqes, ...obs.extra]),
     kernelSplats: item.kernelSplats,
     ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}),
   };
   const verdict = verdictOf(sc, item, obs, oracle);
+  // A crash, hang or program error still shows what the model expected next to what arrived before it.
+  const expected = verdict.expected ?? (item.status === 'missing' ? undefined : expectedTimeline(oracle.predict(sc), obs));
   return {
     ...base,
     ...common,
@@ -56,7 +59,7 @@ function resultOf(ref: ScenarioRef, item: ItemResult | undefined, oracle: Oracle
     summary: verdict.summary,
     diffs: verdict.diffs,
     pinConflicts: verdict.pinConflicts ?? [],
-    ...(verdict.expected ? { expected: verdict.expected } : {}),
+    ...(expected ? { expected } : {}),
   };
 }
 

@@ -11,6 +11,28 @@ export type VerdictStatus =
   | 'error' // the program could not run (infrastructure)
   | 'lost'; // the target lost it: QEMU killed from outside, or gone without a panic message (infrastructure)
 
+/**
+ * What a status means for the run, the one classification every report and
+ * the exit code use: the kernel agrees; the model cannot judge (visible,
+ * counted, never a failure); a conformance failure (the kernel's doing: a
+ * diff, a crash or hang while the scenario ran); or infrastructure (nothing
+ * was learnt about the kernel: the program could not run, the target lost it).
+ */
+export type Outcome = 'pass' | 'no-oracle' | 'failure' | 'infrastructure';
+
+export const OUTCOME: Record<VerdictStatus, Outcome> = {
+  pass: 'pass',
+  'no-oracle': 'no-oracle',
+  fail: 'failure',
+  crash: 'failure',
+  timeout: 'failure',
+  error: 'infrastructure',
+  lost: 'infrastructure',
+};
+
+/** Every status, worst first: the order reports list scenarios in. */
+export const STATUS_ORDER: readonly VerdictStatus[] = ['fail', 'crash', 'timeout', 'error', 'lost', 'no-oracle', 'pass'];
+
 export interface Diff {
   /** Which thing differs: "cqe #1 (user_data 1)", "ring 1 head", "peer bytes", "setup". */
   where: string;
@@ -36,9 +58,15 @@ export interface Verdict {
 }
 
 export interface ExpectedCqe {
+  /** The step whose request posts it. */
+  step: number;
   userData: string;
-  /** "100", "-EFAULT (-14)", "0..4096" or "one of 0, -2147483648". */
+  /** As model/prediction.ts resToString() spells it: "100", "-14" or a range "0..4096". */
   res: string;
   /** As model/cqe.ts formatCqeFlags() spells them, e.g. "BUFFER|MORE bid=3". */
   flags: string;
+  /** Index into the observed CQEs (ScenarioResult.cqes) of its counterpart: the same user_data, the same position among that request's CQEs. */
+  observed?: number;
+  /** The counterpart exists and agrees (res within the prediction, flags equal). */
+  agrees: boolean;
 }

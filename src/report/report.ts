@@ -4,7 +4,8 @@ import type { TargetInfo } from '../core/target.ts';
 import { VERSION } from '../core/version.ts';
 import type { PeerResult } from '../judge/peer.ts';
 import type { ScenarioResult } from '../judge/result.ts';
-import type { VerdictStatus } from '../judge/verdict.ts';
+import { EXIT } from '../core/errors.ts';
+import { OUTCOME, type VerdictStatus } from '../judge/verdict.ts';
 
 export type { ScenarioResult };
 
@@ -46,10 +47,17 @@ export function totals(results: ScenarioResult[]): Totals {
   return t;
 }
 
-/** 0 every scenario passed; 1 a conformance failure (anything not pass); 2 is for infrastructure and decided by the caller. */
+/**
+ * The exit code of `run`, `gate` and `report merge`, decided here only:
+ * 2 infrastructure: the run is incomplete, or a scenario ended in `error` or
+ *   `lost`: a result set with holes is no verdict, even if it also holds failures;
+ * 1 a conformance failure (fail, crash, timeout) or a liburing regression;
+ * 0 every scenario passed or has no oracle (no-oracle is counted and shown in
+ *   every report, never a failure).
+ */
 export function exitCodeOf(report: RunReport): number {
-  if (report.incomplete) return 2;
-  const all = report.kernels.flatMap((k) => k.results);
-  if (report.regressions?.length) return 1;
-  return all.every((r) => r.status === 'pass') ? 0 : 1;
+  const outcomes = new Set(report.kernels.flatMap((k) => k.results.map((r) => OUTCOME[r.status])));
+  if (report.incomplete || outcomes.has('infrastructure')) return EXIT.infra;
+  if (outcomes.has('failure') || report.regressions?.length) return EXIT.fail;
+  return EXIT.pass;
 }

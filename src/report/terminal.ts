@@ -1,4 +1,5 @@
 // The short report a person reads: one line per kernel, then what failed and why.
+import { OUTCOME, type Outcome } from '../judge/verdict.ts';
 import { totals, type RunReport } from './report.ts';
 import { describeDiff, type Reporter } from './reporter.ts';
 
@@ -38,9 +39,28 @@ export class TerminalReporter implements Reporter {
     if (report.regressions?.length)
       out.push(`REGRESSIONS (pass on the baseline, fail on the patched kernel): ${report.regressions.join(', ')}`);
     if (report.incomplete) out.push(`INCOMPLETE: ${report.incompleteReason ?? 'interrupted'}`);
-    const all = report.kernels.flatMap((k) => k.results);
-    const t = totals(all);
-    out.push(`${t.pass} passed, ${t.total - t.pass} failed`);
+    out.push(closingLine(report));
     return out.join('\n') + '\n';
   }
+}
+
+/**
+ * The last line, starting with the plain "N passed, N failed" CI log scanners
+ * read: failed counts conformance failures only (fail, crash, timeout); no-oracle,
+ * infrastructure outcomes and regressions follow by name when there are any.
+ */
+export function closingLine(report: RunReport): string {
+  const all = report.kernels.flatMap((k) => k.results);
+  const n = (o: Outcome) => all.filter((r) => OUTCOME[r.status] === o).length;
+  const t = totals(all);
+  const extra: [number, string][] = [
+    [t['no-oracle'], 'no-oracle'],
+    [t.error, 'error'],
+    [t.lost, 'lost'],
+    [report.regressions?.length ?? 0, 'regression(s)'],
+  ];
+  return `${n('pass')} passed, ${n('failure')} failed${extra
+    .filter(([c]) => c)
+    .map(([c, what]) => `, ${c} ${what}`)
+    .join('')}${report.incomplete ? ' (incomplete)' : ''}`;
 }

@@ -1,14 +1,18 @@
-// The CLI as a user runs it: exit codes and what it prints.
+// The CLI as a user runs it: exit codes and what it prints. `run` on the host
+// exercises each exit path (0, 1, 2) and keeps stdout to the machine format
+// alone, read by its consumer (jq, kunit.py).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { debianTool, kunitLines, kunitPy } from '../report/consumers.ts';
 
 const cli = (...args: string[]) => execa('node', ['bin/uringspec.mjs', ...args], { reject: false });
 const tmp = mkdtempSync(join(tmpdir(), 'uspec-cli-'));
 
-describe('uringspec CLI', () => {
+// Each call starts node and tsx: seconds on a loaded machine.
+describe('uringspec CLI', { timeout: 30_000 }, () => {
   it('check: valid specs exit 0', async () => {
     const r = await cli('check', 'test/fixtures');
     expect(r.stdout).toMatch(/^1 file\(s\), \d+ scenario\(s\): ok$/m);
@@ -49,4 +53,83 @@ describe('uringspec CLI', () => {
     expect(r.stdout).toMatch(/static int scenario_zc_plain\(void\)/);
     expect(r.stdout).not.toMatch(/scenario_send_bundle/);
   });
+});
+
+/** Infrastructure on the host: the program cannot run (two SQEs into a one-entry SQ: uspec_die("sq_full")). */
+const SQ_OVERFLOW = `version: 1
+scenarios:
+  - id: sq-overflow
+    title: two SQEs into a one-entry SQ without submitting
+    ring: { entries: 1 }
+    steps:
+      - send: { len: 10, source: { plain: { size: 10 } } }
+      - send: { len: 10, source: { plain: { size: 10 } } }
+      - wait: { cqes: 2 }
+`;
+const lastLine = (s: string) => s.trimEnd().split('\n').at(-1);
+
+describe('uringspec run on the host: exit codes', () => {
+  it('0: every scenario passes or has no oracle; no-oracle is counted, not failed', async () => {
+    const r = await cli('run', 'corpus/', '--target', 'host', '-q');
+    expect(r.stdout).toMatch(/^host \S+ \(host, model host\): \d+\/\d+ pass, \d+ no-oracle$/m);
+    expect(lastLine(r.stdout)).toMatch(/^\d+ passed, 0 failed, [1-9]\d* no-oracle$/);
+    expect(r.exitCode).toBe(0);
+  }, 120_000);
+
+  it('1: a conformance failure (RFC scenarios judged with the RFC model on a kernel without it)', async () => {
+    const r = await cli('run', 'corpus/', '--profile', 'rfc-v1', '--scenario', 'zc-enc-index-65536', '--scenario', 'defer-zc', '-q');
+    expect(r.stdout).toMatch(/^ {2}FAIL {6}zc-enc-index-65536 {2}corpus\/zc-addr-encoding\.yaml:\d+$/m);
+    expect(lastLine(r.stdout)).toBe('1 passed, 1 failed');
+    expect(r.exitCode).toBe(1);
+  }, 120_000);
+
+  it('2: infrastructure, a scenario program that cannot run; the closing line says error, not failed', async () => {
+    const f = join(tmp, 'sq-overflow.yaml');
+    writeFileSync(f, SQ_OVERFLOW);
+    const r = await cli('run', f, '-q');
+    expect(r.stdout).toMatch(/^ {2}ERROR {5}sq-overflow /m);
+    expect(r.stdout).toContain('fatal what=sq_full');
+    expect(lastLine(r.stdout)).toBe('0 passed, 0 failed, 1 error');
+    expect(r.exitCode).toBe(2);
+  }, 120_000);
+});
+
+describe('uringspec run --report FORMAT: stdout holds the machine format alone', async () => {
+  const jq = await debianTool('jq', 'jq');
+  const kunit = await kunitPy();
+
+  it.skipIf(!jq)(
+    '--report json | jq .',
+    async () => {
+      const r = await cli('run', 'corpus/', '--report', 'json');
+      expect(r.exitCode).toBe(0);
+      const q = await execa(jq!, ['-e', '.tool == "uringspec" and (.kernels[0].results | length) > 60'], {
+        input: r.stdout,
+        reject: false,
+      });
+      expect(q.stderr).toBe('');
+      expect(q.stdout).toBe('true');
+      // The summary and the progress went to stderr.
+      expect(lastLine(r.stderr)).toMatch(/^\d+ passed, 0 failed/);
+      expect(r.stderr).toMatch(/^\[run\] /m);
+    },
+    120_000,
+  );
+
+  it.skipIf(!kunit)(
+    '--report ktap | kunit.py parse',
+    async () => {
+      const r = await cli('run', 'corpus/', '--report', 'ktap', '--profile', 'rfc-v1');
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout.startsWith('KTAP version 1\n')).toBe(true);
+      const p = await execa('python3', [kunit!, 'parse'], { input: r.stdout, reject: false });
+      const lines = kunitLines(p.stdout);
+      expect(lines.filter((l) => l.includes('[ERROR]'))).toEqual([]);
+      const [, passed, failed] = lastLine(r.stderr)!.match(/^(\d+) passed, (\d+) failed, (\d+) no-oracle$/)!;
+      expect(lines).toContain(
+        `Testing complete. Ran ${r.stdout.match(/^ {2}1\.\.(\d+)$/m)![1]} tests: passed: ${passed}, failed: ${failed}, skipped: ${lastLine(r.stderr)!.match(/(\d+) no-oracle$/)![1]}`,
+      );
+    },
+    120_000,
+  );
 });

@@ -113,4 +113,20 @@ describe('judge', () => {
     expect(formatCqeFlags(CQE_F.BUFFER | CQE_F.MORE | (3 << 16))).toBe('BUFFER|MORE bid=3');
     expect(formatCqeFlags(0)).toBe('0');
   });
+
+  it("the expected timeline: the model's CQEs spelled like observed ones, each paired with its counterpart", () => {
+    const obs = observationOf(pred, reg.subarray(200, 264));
+    expect(judge(sc, obs, pred).expected).toEqual([
+      { step: 1, userData: '1', res: '64', flags: 'BUFFER|MORE bid=5', observed: 0, agrees: true },
+      { step: 1, userData: '1', res: '0', flags: 'NOTIF', observed: 1, agrees: true },
+    ]);
+    // A wrong res: still paired, no longer agreeing; a missing notification: no counterpart.
+    obs.cqes[0]!.res = 60;
+    obs.cqes.pop();
+    expect(judge(sc, obs, pred).expected).toEqual([
+      { step: 1, userData: '1', res: '64', flags: 'BUFFER|MORE bid=5', observed: 0, agrees: false },
+      { step: 1, userData: '1', res: '0', flags: 'NOTIF', agrees: false },
+    ]);
+    expect(judge(sc, obs, noOracle('why')).expected).toBeUndefined();
+  });
 });

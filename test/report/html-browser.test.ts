@@ -1,14 +1,24 @@
-// The HTML report opened in a real browser (headless Chromium from Debian):
-// the page parses, the failing scenario's timeline SVG is in the rendered DOM,
-// and a screenshot is produced.
+// The HTML report of a real host run opened in a real browser (headless
+// Chromium from Debian): scenarios judged with the RFC model fail on this
+// kernel, so the page must list them first, fold the passes, and show for a
+// failing one the model's own CQEs in the expected column, spelled as the
+// observed ones are. Hostile strings in the report stay text. A screenshot is
+// written (and was looked at when this test was written).
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/report/report.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../../src/core/paths.ts';
+import { formatCqeFlags } from '../../src/model/cqe.ts';
+import { predict } from '../../src/model/index.ts';
+import { resToString } from '../../src/model/prediction.ts';
 import { HtmlReporter } from '../../src/report/html.ts';
+import type { RunReport } from '../../src/report/report.ts';
+import { allScenarios, loadSpecsOrThrow, scenarioOf } from '../../src/specs/load.ts';
+import { debianTool, hostReport } from './consumers.ts';
 
+const chromium = await debianTool('chromium', 'chromium');
 const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -19,61 +29,71 @@ const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** Fails on this kernel under rfc-v1 (no RFC: -EOPNOTSUPP), passes, passes, no oracle. */
+const FAILING = 'zc-enc-index-65536';
+const IDS = [FAILING, 'defer-zc', 'ring-wrap-send', 'ring-wrap-zc'];
+const tmp = mkdtempSync(join(tmpdir(), 'uspec-html-'));
+const flags = [...CHROMIUM_FLAGS, `--user-data-dir=${join(tmp, 'profile')}`];
 
-const report: RunReport = {
-  tool: 'uringspec',
-  version: '0.1.0',
-  startedAt: '2026-11-26T10:00:00.000Z',
-  durationMs: 1200,
-  incomplete: false,
-  kernels: [
-    {
-      label: 'sendzc-provided-rfc',
-      profile: 'rfc-v1',
-      target: { kind: 'qemu', kernel: 'sendzc-provided-rfc', accel: 'tcg' },
-      results: [
-        {
-          id: 'zc-enc-index-65536',
-          title: 'index 65536 must not alias index 0',
-          file: 'corpus/zc-addr-encoding.yaml',
-          line: 12,
-          tags: [],
-          status: 'fail',
-          summary: 'cqe 1 res differs',
-          diffs: [{ where: 'cqe 1 of user_data 1', field: 'res', expected: '-14', got: '10', rule: 'rfc.regbuf-index' }],
-          pinConflicts: [],
-          durationMs: 22,
-          cqes: [
-            { step: 2, userData: '1', res: 10, flags: 3 },
-            { step: 2, userData: '1', res: 0, flags: 8 },
-          ],
-          expected: [
-            { userData: '1', res: '-14', flags: 'MORE' },
-            { userData: '1', res: '0', flags: 'NOTIF' },
-          ],
-          kernelSplats: [],
-          consoleTail: 'console line <with> markup',
-          reproduce: 'npx uringspec repro corpus/zc-addr-encoding.yaml --scenario zc-enc-index-65536 --kernel sendzc-provided-rfc',
-        },
-      ],
-    },
-  ],
-};
+async function dom(report: RunReport, name: string): Promise<{ file: string; dom: string }> {
+  const file = join(tmp, `${name}.html`);
+  writeFileSync(file, new HtmlReporter().render(report));
+  const r = await execa(chromium!, [...flags, '--dump-dom', `file://${file}`], { timeout: 60_000 });
+  return { file, dom: r.stdout };
+}
 
-describe('HTML report in a browser', () => {
-  it('renders the timeline SVG and the reproduce command', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'uspec-html-'));
-    const file = join(dir, 'report.html');
-    writeFileSync(file, new HtmlReporter().render(report));
-    const flags = [...CHROMIUM_FLAGS, `--user-data-dir=${join(dir, 'profile')}`];
-    const dom = await execa('chromium', [...flags, '--dump-dom', `file://${file}`], { timeout: 60_000 });
-    expect(dom.stdout).toMatch(/<svg[^>]*aria-label="CQE timeline of zc-enc-index-65536"/);
-    expect((dom.stdout.match(/<rect /g) ?? []).length).toBe(4);
-    expect(dom.stdout).toContain('ud=1 res=10 BUFFER|MORE bid=0');
-    expect(dom.stdout).toContain('console line &lt;with&gt; markup');
-    expect(dom.stdout).toContain('npx uringspec repro corpus/zc-addr-encoding.yaml');
-    const png = join(dir, 'shot.png');
-    await execa('chromium', [...flags, '--window-size=1000,800', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000 });
+/** The texts of the boxes of one column of one scenario's timeline, in order. */
+function column(html: string, id: string, which: 'expected' | 'observed'): string[] {
+  const svg = html.match(new RegExp(`<svg[^>]*aria-label="CQE timeline of ${id}"[^>]*>([\\s\\S]*?)</svg>`))?.[1] ?? '';
+  return [...svg.matchAll(new RegExp(`<g class="${which}">.*?<text[^>]*>([^<]*)</text>`, 'g'))].map((m) => m[1]!);
+}
+
+describe.skipIf(!chromium)('HTML report in a browser', () => {
+  let report: RunReport;
+  beforeAll(async () => {
+    report = await hostReport(IDS);
+  }, 180_000);
+
+  it("shows the model's CQEs next to the observed ones for a failing scenario, failures first, passes folded", async () => {
+    const statuses = Object.fromEntries(report.kernels[0]!.results.map((r) => [r.id, r.status]));
+    expect(statuses).toEqual({ [FAILING]: 'fail', 'defer-zc': 'pass', 'ring-wrap-send': 'pass', 'ring-wrap-zc': 'fail' });
+    const { file, dom: page } = await dom(report, 'report');
+
+    // The expected column is the model's prediction, spelled by resToString and formatCqeFlags.
+    const sc = scenarioOf(allScenarios(loadSpecsOrThrow([CORPUS_DIR])).find((r) => scenarioOf(r).id === FAILING)!);
+    const p = predict(sc, 'rfc-v1');
+    if (p.kind !== 'prediction') throw new Error(`no prediction for ${FAILING}`);
+    const model = p.requests.flatMap((q) => q.cqes.map((c) => `ud=${q.userData} res=${resToString(c.res)} ${formatCqeFlags(c.flags)}`));
+    expect(model.length).toBeGreaterThan(0);
+    expect(column(page, FAILING, 'expected')).toEqual(model);
+    const observed = report.kernels[0]!.results.find((r) => r.id === FAILING)!.cqes;
+    expect(column(page, FAILING, 'observed')).toEqual(observed.map((c) => `ud=${c.userData} res=${c.res} ${formatCqeFlags(c.flags)}`));
+    expect(page).not.toContain('no prediction');
+
+    // Failures first (both failing ones in the first table), passes inside a closed <details>.
+    const firstTable = page.match(/<table class="not-passed">([\s\S]*?)<\/table>/)?.[1] ?? '';
+    expect([...firstTable.matchAll(/<tr class="(\w[\w-]*)">/g)].map((m) => m[1])).toEqual(['fail', 'fail']);
+    const folded = page.match(/<details class="passed">([\s\S]*?)<\/details>/)?.[1] ?? '';
+    expect(folded).toContain('<summary>2 passed</summary>');
+    expect(folded).toContain('defer-zc');
+    expect(page).not.toMatch(/<details class="passed" open/);
+
+    const png = join(tmp, 'shot.png');
+    await execa(chromium!, [...flags, '--window-size=1000,1600', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000 });
     expect(statSync(png).size).toBeGreaterThan(10_000);
+  }, 180_000);
+
+  it('hostile titles, summaries, console text and labels stay text', async () => {
+    const evil = '<img src=x onerror="document.body.setAttribute(\'data-pwned\',1)"><script>document.title="pwned"</script>';
+    const r = structuredClone(report);
+    const k = r.kernels[0]!;
+    k.label = `${evil}"'`;
+    for (const x of k.results) Object.assign(x, { title: evil, summary: evil, consoleTail: `${evil}\n]]>`, reproduce: evil });
+    k.results[0]!.diffs = [{ where: evil, field: evil, expected: evil, got: evil }];
+    const { dom: page } = await dom(r, 'hostile');
+    expect(page).not.toContain('data-pwned="1"');
+    expect(page).not.toMatch(/<title>pwned/);
+    expect(page).not.toMatch(/<img /);
+    expect(page).toContain('&lt;script&gt;document.title="pwned"&lt;/script&gt;');
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { HtmlReporter } from '../../src/report/html.ts';
 import { JsonReporter } from '../../src/report/json.ts';
 import { JunitReporter } from '../../src/report/junit.ts';
 import { KtapReporter } from '../../src/report/ktap.ts';
-import { TerminalReporter } from '../../src/report/terminal.ts';
+import { closingLine, TerminalReporter } from '../../src/report/terminal.ts';
 
 const result = (id: string, status: ScenarioResult['status'], extra: Partial<ScenarioResult> = {}): ScenarioResult => ({
   id,
@@ -20,7 +20,7 @@ const result = (id: string, status: ScenarioResult['status'], extra: Partial<Sce
   pinConflicts: [],
   durationMs: 4.5,
   cqes: [{ step: 2, userData: '1', res: status === 'pass' ? 100 : -14, flags: 2 }],
-  expected: [{ userData: '1', res: '100', flags: 'MORE' }],
+  expected: [{ step: 1, userData: '1', res: '100', flags: 'MORE', observed: 0, agrees: status === 'pass' }],
   kernelSplats: status === 'crash' ? ['BUG: kernel NULL pointer dereference, address: 0000000000000008'] : [],
   reproduce: `npx uringspec run corpus/x.yaml --scenario ${id}`,
   ...extra,
@@ -44,31 +44,97 @@ const report: RunReport = {
 };
 
 describe('reporters', () => {
-  it('KTAP: version line, a subtest per kernel, a test line per scenario, diagnostics', () => {
+  it('KTAP: version line, a subtest per kernel, two-space indentation, diagnostics before the result line', () => {
     const k = new KtapReporter().render(report).split('\n');
     expect(k[0]).toBe('KTAP version 1');
     expect(k[1]).toBe('1..2');
-    expect(k).toContain('    # Subtest: sendzc-provided-rfc');
-    expect(k).toContain('    1..3');
-    expect(k).toContain('    ok 1 a');
-    expect(k).toContain('    not ok 2 b # FAIL');
-    expect(k).toContain('    # cqe #0 (user_data 1) res: expected 100, got -14 [zc.rule]'.replace('zc.rule', 'zc.result'));
+    expect(k).toContain('  # Subtest: sendzc-provided-rfc');
+    expect(k).toContain('  1..3');
+    expect(k).toContain('  ok 1 a');
+    const fail = k.indexOf('  not ok 2 b');
+    expect(fail).toBeGreaterThan(0);
+    expect(k.slice(k.indexOf('  ok 1 a') + 1, fail)).toEqual([
+      '  # b: fail: cqe #0 (user_data 1) res differs',
+      '  # cqe #0 (user_data 1) res: expected 100, got -14 [zc.result]',
+      '  # corpus/x.yaml:3',
+      '  # reproduce: npx uringspec run corpus/x.yaml --scenario b',
+    ]);
+    // crash is no KTAP directive: a plain failure, its splat before it.
+    expect(k).toContain('  not ok 3 c');
+    expect(k.slice(fail + 1, k.indexOf('  not ok 3 c'))).toContain(
+      '  # kernel: BUG: kernel NULL pointer dereference, address: 0000000000000008',
+    );
     expect(k).toContain('not ok 1 sendzc-provided-rfc');
     expect(k).toContain('ok 2 baseline');
   });
 
-  it('JUnit: valid XML, a testcase per scenario, failure vs error', () => {
-    const xml = new JunitReporter().render(report);
+  it('KTAP: each status as ktap.rst allows (SKIP, TIMEOUT, ERROR are the only directives used)', () => {
+    const one = (status: ScenarioResult['status'], summary: string) =>
+      new KtapReporter()
+        .render({ ...report, kernels: [{ ...report.kernels[1]!, results: [result('x', status, { summary })] }] })
+        .split('\n')
+        .filter((l) => /^\s*(not )?ok /.test(l));
+    expect(one('pass', '')).toEqual(['  ok 1 x', 'ok 1 baseline']);
+    expect(one('no-oracle', 'no oracle: why')).toEqual(['  ok 1 x # SKIP no oracle: why', 'ok 1 baseline']);
+    expect(one('fail', 'differs')).toEqual(['  not ok 1 x', 'not ok 1 baseline']);
+    expect(one('crash', 'the kernel crashed')).toEqual(['  not ok 1 x', 'not ok 1 baseline']);
+    expect(one('timeout', 'no result within 5000 ms')).toEqual(['  not ok 1 x # TIMEOUT no result within 5000 ms', 'not ok 1 baseline']);
+    expect(one('error', 'program error')).toEqual(['  not ok 1 x # ERROR program error', 'not ok 1 baseline']);
+    expect(one('lost', 'QEMU was killed')).toEqual(['  not ok 1 x # ERROR lost: QEMU was killed', 'not ok 1 baseline']);
+  });
+
+  it('KTAP: liburing tests after the scenarios; a failing one fails its kernel, a regression is said before the kernel line', () => {
+    const peer = (test: string, status: 'pass' | 'skip' | 'fail') => ({
+      test,
+      status,
+      exitCode: 0,
+      durationMs: 1,
+      kernelSplats: [],
+      tail: 'last line',
+    });
+    const k = new KtapReporter()
+      .render({
+        ...report,
+        regressions: ['c'],
+        kernels: [
+          { ...report.kernels[0]!, results: [result('a', 'pass')], peer: [peer('b', 'skip'), peer('c', 'fail')] },
+          { ...report.kernels[1]!, peer: [peer('b', 'pass'), peer('c', 'fail')] },
+        ],
+      })
+      .split('\n');
+    expect(k).toContain('  1..3');
+    expect(k).toContain('  ok 2 liburing:b # SKIP exit 77');
+    expect(k.slice(k.indexOf('  ok 2 liburing:b # SKIP exit 77') + 1, k.indexOf('  not ok 3 liburing:c'))).toEqual([
+      '  # liburing:c: fail (exit 0), a regression: it passes on the baseline',
+      '  # last line',
+    ]);
+    expect(k.slice(k.indexOf('  not ok 3 liburing:c') + 1, k.indexOf('not ok 1 sendzc-provided-rfc'))).toEqual([
+      '# regressions against the baseline: c',
+    ]);
+    expect(k).toContain('not ok 2 baseline');
+  });
+
+  it('JUnit: valid XML, a testcase per scenario; fail and crash are failures, no-oracle skipped, infrastructure errors', () => {
+    const withMore: RunReport = {
+      ...report,
+      kernels: [
+        {
+          ...report.kernels[0]!,
+          results: [...report.kernels[0]!.results, result('d', 'no-oracle', { summary: 'no oracle: why' }), result('e', 'lost')],
+        },
+      ],
+    };
+    const xml = new JunitReporter().render(withMore);
     expect(XMLValidator.validate(xml)).toBe(true);
     const doc = new XMLParser({ ignoreAttributes: false }).parse(xml);
-    const suites = doc.testsuites.testsuite;
-    expect(suites).toHaveLength(2);
-    expect(suites[0].testcase).toHaveLength(3);
-    expect(suites[0].testcase[1].failure['@_message']).toBe('cqe #0 (user_data 1) res differs');
-    expect(suites[0].testcase[2].error['@_type']).toBe('crash');
-    expect(doc.testsuites['@_tests']).toBe('4');
-    expect(doc.testsuites['@_failures']).toBe('1');
-    expect(doc.testsuites['@_errors']).toBe('1');
+    const cases = doc.testsuites.testsuite.testcase;
+    expect(cases).toHaveLength(5);
+    expect(cases[0]['@_classname']).toBe('sendzc-provided-rfc.x');
+    expect(cases[1].failure['@_message']).toBe('cqe #0 (user_data 1) res differs');
+    expect(cases[2].failure['@_type']).toBe('crash');
+    expect(cases[3].skipped['@_message']).toBe('no oracle: why');
+    expect(cases[4].error['@_type']).toBe('lost');
+    expect(doc.testsuites).toMatchObject({ '@_tests': '5', '@_failures': '2', '@_errors': '1', '@_skipped': '1' });
   });
 
   it('JSON: round-trips the report', () => {
@@ -82,6 +148,17 @@ describe('reporters', () => {
     expect(t.trim().split('\n').at(-1)).toBe('2 passed, 2 failed');
   });
 
+  it('terminal: the closing line never calls no-oracle or infrastructure "failed"', () => {
+    const k = report.kernels[1]!;
+    const line = (results: ScenarioResult[], extra: Partial<RunReport> = {}) =>
+      closingLine({ ...report, ...extra, kernels: [{ ...k, results }] });
+    expect(line([result('a', 'pass'), result('b', 'no-oracle')])).toBe('1 passed, 0 failed, 1 no-oracle');
+    expect(line([result('a', 'timeout'), result('b', 'error'), result('c', 'lost')])).toBe('0 passed, 1 failed, 1 error, 1 lost');
+    expect(line([result('a', 'pass')], { regressions: ['send_recv'], incomplete: true })).toBe(
+      '1 passed, 0 failed, 1 regression(s) (incomplete)',
+    );
+  });
+
   it('HTML: escapes text and draws expected vs observed for failures', () => {
     const h = new HtmlReporter().render(report);
     expect(h).toContain('title of a &lt;&amp;&gt;');
@@ -91,9 +168,18 @@ describe('reporters', () => {
     expect(h).not.toContain('<&>');
   });
 
-  it('exit codes: 0 all pass, 1 any failure, 2 incomplete', () => {
+  it('exit codes: 0 pass or no-oracle, 1 fail/crash/timeout or a regression, 2 error/lost or incomplete', () => {
+    const k = report.kernels[1]!;
+    const code = (statuses: ScenarioResult['status'][], extra: Partial<RunReport> = {}) =>
+      exitCodeOf({ ...report, ...extra, kernels: [{ ...k, results: statuses.map((s, i) => result(`s${i}`, s)) }] });
+    expect(code(['pass'])).toBe(0);
+    expect(code(['pass', 'no-oracle'])).toBe(0);
+    expect(code(['no-oracle'])).toBe(0);
+    for (const s of ['fail', 'crash', 'timeout'] as const) expect(code(['pass', s]), s).toBe(1);
+    expect(code(['pass'], { regressions: ['send_recv'] })).toBe(1);
+    for (const s of ['error', 'lost'] as const) expect(code(['pass', s]), s).toBe(2);
+    expect(code(['fail', 'error'])).toBe(2);
+    expect(code(['pass'], { incomplete: true })).toBe(2);
     expect(exitCodeOf(report)).toBe(1);
-    expect(exitCodeOf({ ...report, kernels: [report.kernels[1]!] })).toBe(0);
-    expect(exitCodeOf({ ...report, incomplete: true })).toBe(2);
   });
 });

@@ -8,7 +8,7 @@ import { TerminalReporter } from '../../report/terminal.ts';
 import { loadSpecsOrThrow } from '../../specs/load.ts';
 import { parseShard } from '../../specs/select.ts';
 import { runGate, type GateKernel } from '../../workflows/gate.ts';
-import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
+import { COMMON_OPTIONS, EXIT, UsageError, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 
@@ -28,7 +28,7 @@ const USAGE = `uringspec gate [--recipe R] [--baseline R] [options]
   --accel auto|kvm|tcg
   --keep              keep the work directory (initramfs, console logs) under --out/work
   -q, --quiet         no progress output
-Exit: 0 all agree and no regression, 1 a conformance failure or regression, 2 infrastructure.`;
+${VERDICT_EXIT_USAGE}`;
 
 const command: Command = {
   name: 'gate',

@@ -5,14 +5,15 @@ import { mergeReports } from '../../report/merge.ts';
 import { exitCodeOf, type RunReport } from '../../report/report.ts';
 import { writeReportSet } from '../../report/index.ts';
 import { TerminalReporter } from '../../report/terminal.ts';
-import { type Command } from '../command.ts';
+import { VERDICT_EXIT_USAGE, type Command } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
 
 const command: Command = {
   name: 'report',
   summary: 'merge sharded JSON reports into one report set',
-  usage:
-    'uringspec report merge <report.json>... --out DIR\n  Writes KTAP, JUnit, JSON, HTML and a summary for the merged result; exits like the gate would.',
+  usage: `uringspec report merge <report.json>... --out DIR
+  Writes KTAP, JUnit, JSON, HTML and a summary for the merged result.
+${VERDICT_EXIT_USAGE}`,
   async run(argv) {
     const { values, positionals } = parseArgs({
       args: argv,

@@ -8,7 +8,7 @@ import { allScenarios, loadSpecsOrThrow } from '../../specs/load.ts';
 import { selectScenarios } from '../../specs/select.ts';
 import { runCorpus } from '../../workflows/run.ts';
 import { checkTargetChoice } from '../../workflows/target.ts';
-import { COMMON_OPTIONS, UsageError, type Command } from '../command.ts';
+import { COMMON_OPTIONS, UsageError, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 import { TARGET_OPTIONS, TARGET_USAGE } from '../target-options.ts';
@@ -24,7 +24,7 @@ ${TARGET_USAGE}
                           goes to stdout alone and the summary to stderr)
   -o, --out FILE          where --report goes
   -q, --quiet             no progress output
-Exit: 0 all pass, 1 a conformance failure, 2 usage or infrastructure error.`;
+${VERDICT_EXIT_USAGE}`;
 
 const command: Command = {
   name: 'run',
