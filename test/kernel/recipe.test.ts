@@ -9,7 +9,7 @@ import { main } from '../../src/cli/main.ts';
 import { buildKernel, planKernel } from '../../src/kernel/build.ts';
 import { BuildError } from '../../src/kernel/build-error.ts';
 import { cacheDir } from '../../src/core/cache.ts';
-import { findRecipe, loadRecipe, RecipeError } from '../../src/kernel/recipe.ts';
+import { findRecipe, loadRecipe, RecipeError, seriesRecipes } from '../../src/kernel/recipe.ts';
 import { resolveKernel } from '../../src/kernel/resolve-kernel.ts';
 import { InfraError } from '../../src/core/errors.ts';
 
@@ -27,6 +27,38 @@ describe('kernel recipes', () => {
     expect(pb.key).not.toBe(pr.key);
     expect(pr.patches).toHaveLength(1 + 4 + 1 + 1 + 7);
     expect((await planKernel(rfc, 'kasan')).configKey).not.toBe(pr.configKey);
+  });
+
+  it('gate --series: the RFC on the baseline recipe is the sendzc-provided-rfc kernel, from the archive or from b4 am', async () => {
+    const base = (await findRecipe('baseline'))!;
+    const rfc = await planKernel((await findRecipe('sendzc-provided-rfc'))!);
+    const b4 = join(import.meta.dirname, '../fixtures/b4/20241023_axboe_add_support_for_provided_registered_buffers.mbx');
+    for (const path of [join(SERIES, '04-provided-registered-buffers-rfc.mbox'), b4]) {
+      const { patched, baseline } = await seriesRecipes([{ path }], { baseline: base });
+      expect(baseline).toBe(base);
+      expect(patched.name).toBe('provided-registered-buffers-rfc');
+      expect(patched.patches.slice(0, base.patches.length)).toEqual(base.patches);
+      const plan = await planKernel(patched);
+      expect(plan.key).toBe(rfc.key); // keyed by the patches git am gets, not by file bytes or names
+      expect(plan.patches.map((p) => p.text)).toEqual(rfc.patches.map((p) => p.text));
+    }
+  });
+
+  it('gate --series on another base: the series on the bare base, compared with the bare base; labels name each series', async () => {
+    const base = (await findRecipe('baseline'))!;
+    const { patched, baseline, series } = await seriesRecipes(
+      [{ path: join(SERIES, '04-provided-registered-buffers-rfc.mbox') }, { path: join(SERIES, '02-get-rid-of-io_kiocb-imu-v3.mbox') }],
+      { baseline: base, base: 'debian:linux=6.12.38-1' },
+    );
+    expect(series.map((s) => s.version)).toEqual([1, 3]);
+    expect(baseline).toMatchObject({ name: 'linux-6.12.38-1', base: 'debian:linux=6.12.38-1', patches: [], config: base.config });
+    expect(patched.base).toBe('debian:linux=6.12.38-1');
+    expect(patched.patches.map((p) => p.path)).toEqual([
+      join(SERIES, '04-provided-registered-buffers-rfc.mbox'),
+      join(SERIES, '02-get-rid-of-io_kiocb-imu-v3.mbox'),
+    ]);
+    expect(patched.name).toBe('provided-registered-buffers-rfc+get-rid-of-io-kiocb-imu-v3');
+    expect((await planKernel(patched)).configKey).toBe((await planKernel(baseline)).configKey);
   });
 
   it('rejects a bad recipe with the field and the reason', async () => {
