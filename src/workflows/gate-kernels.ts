@@ -58,7 +58,8 @@ export async function gateKernels(r: GateKernelRequest): Promise<GateKernel[]> {
   const refs = series.map(seriesRef);
   return [
     { kernel: patched, profile: r.profile ?? SERIES_PROFILE, role: 'patched', series: refs, builtFrom: builtFrom(refs, patched, baseline) },
-    { kernel: baseline, profile: 'baseline', role: 'baseline' },
+    // A recipe from kernels/ by its name, as in the default gate (its reproduce commands name it too).
+    { kernel: baseline === on ? baselineName : baseline, profile: 'baseline', role: 'baseline' },
   ];
 }
 
