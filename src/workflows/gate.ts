@@ -80,7 +80,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   try {
     // Build everything first: a series that does not apply fails before any boot.
     for (const k of o.kernels) {
-      o.progress({ phase: 'kernel', detail: `${k.role}: ${typeof k.kernel === 'string' ? k.kernel : k.kernel.name}` });
+      o.progress({ phase: 'kernel', detail: `${k.role}: ${labelOf(k)}` });
       const dir = workDir ? join(workDir, k.role) : undefined;
       if (dir) mkdirSync(dir, { recursive: true });
       targets.push(
@@ -98,9 +98,15 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     compiled = await buildSuite(refs, { signal: o.signal });
     peer = o.peer ? await buildPeerSuite(o.peerTests) : undefined;
   } catch (err) {
-    // Nothing ran: every kernel is reported with its scenarios lost.
+    // Nothing ran. The kernel being built when it failed carries the cause; the
+    // others (or all, when the suite did not compile) did not run because of it.
     const failure = failureOf(err);
-    for (const [i, k] of o.kernels.entries()) report.kernels.push(await lostRun(k, targets[i], refs, failure.message));
+    const failed = o.kernels[targets.length]; // undefined: every kernel was built, the suite failed
+    for (const [i, k] of o.kernels.entries()) {
+      const why =
+        k === failed ? failure.message : `not run: ${failed ? `${labelOf(failed)} did not build (${failure.message})` : failure.message}`;
+      report.kernels.push(await lostRun(k, targets[i], refs, why));
+    }
     return finish(report, started, o, [failure]);
   }
   // One boot per kernel, all kernels at once: TCG runs a guest on one host
@@ -141,23 +147,34 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   return finish(report, started, o, failures);
 }
 
+/**
+ * The first line of the error is the message (a report field is one line);
+ * the rest of it (the failing hunk) and the end of the tool's output are the
+ * detail; a uringspec bug's detail is its stack.
+ */
 function failureOf(err: unknown, label?: string): GateFailure {
   const e = err instanceof Error ? err : new Error(String(err));
+  const [first = '', ...rest] = e.message.split('\n');
   const where = label ? `${label}: ` : '';
-  if (e instanceof InfraError) return { message: `${where}${e.message}`, ...(e.detail ? { detail: e.detail } : {}) };
-  return { message: `${where}internal error (a uringspec bug): ${e.message}`, ...(e.stack ? { detail: e.stack } : {}) };
+  if (!(e instanceof InfraError))
+    return { message: `${where}internal error (a uringspec bug): ${first}`, ...(e.stack ? { detail: e.stack } : {}) };
+  const toolTail = e.detail ? e.detail.trimEnd().split('\n').slice(-15).join('\n') : '';
+  const detail = [rest.join('\n').trim(), toolTail].filter(Boolean).join('\n');
+  return { message: `${where}${first}`, ...(detail ? { detail } : {}) };
 }
+
+const labelOf = (k: GateKernel): string => (typeof k.kernel === 'string' ? k.kernel : k.kernel.name);
 
 /** A kernel that did not run to the end: every scenario lost, with the cause. */
 async function lostRun(k: GateKernel, made: MadeTarget | undefined, refs: ScenarioRef[], cause: string): Promise<KernelRun> {
-  const label = made?.label ?? (typeof k.kernel === 'string' ? k.kernel : k.kernel.name);
+  const label = made?.label ?? labelOf(k);
   // No target results: judgeItems gives each scenario its identity and no verdict.
   const none = judgeItems(refs, [], await modelOracle(k.profile), (r) => reproduceCommand(r, k, made));
   return {
     label,
     profile: k.profile,
     target: { kind: 'qemu', kernel: k.builtFrom ?? label },
-    results: none.map((r) => ({ ...r, status: 'lost' as const, summary: `not run: ${cause}` })),
+    results: none.map((r) => ({ ...r, status: 'lost' as const, summary: cause.startsWith('not run: ') ? cause : `not run: ${cause}` })),
     ...(k.series ? { series: k.series } : {}),
     error: cause,
   };

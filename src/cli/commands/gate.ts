@@ -135,8 +135,7 @@ const command: Command = {
     );
     process.stdout.write(new TerminalReporter().render(report));
     process.stdout.write(`reports: ${written.map((f) => relative(process.cwd(), f)).join(' ')}\n`);
-    for (const f of failures)
-      process.stderr.write(`uringspec gate: ${f.message}\n${f.detail ? f.detail.trimEnd().split('\n').slice(-15).join('\n') + '\n' : ''}`);
+    for (const f of failures) process.stderr.write(`uringspec gate: ${f.message}\n${f.detail ? f.detail.trimEnd() + '\n' : ''}`);
     if (report.incomplete)
       process.stderr.write(`uringspec gate: incomplete; the reports in ${relative(process.cwd(), outDir)} hold what finished\n`);
     return exitCode;
