@@ -18,12 +18,12 @@ import { execa } from 'execa';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
-import { preparePatches, checkoutPatched, type PreparedPatch } from './apply-patches.ts';
+import { checkApplies, checkoutPatched, preparePatches, type PreparedPatch } from './apply-patches.ts';
 import { BuildError } from './build-error.ts';
 import { cachedEntry, cacheDir, checkEntry, sha256 } from '../core/cache.ts';
 import { compilerId } from '../core/cc.ts';
 import { checkKconfig } from './kconfig-check.ts';
-import { ensureTarball, ensureTree } from './kernel-source.ts';
+import { ensureTarball, ensureTree, treeReady } from './kernel-source.ts';
 import { withLock } from '../core/lock.ts';
 import { runMake } from './make-progress.ts';
 import { baseSource, type Recipe } from './recipe.ts';
@@ -139,6 +139,8 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
     ...(opts.signal ? { signal: opts.signal } : {}),
     build: async (staging) => {
       const tarball = await ensureTarball(recipe, log);
+      // A patch that does not apply is found now, not after another build releases the tree.
+      if (treeReady(tree)) await checkApplies(tree, branch, patches);
       // The tree and object dir are shared by every recipe on this base.
       await withLock(
         cacheDir('locks', `tree-${src.topDir}`),

@@ -51,13 +51,16 @@ export async function ensureTarball(recipe: Recipe, log: (s: string) => void): P
   return tarball;
 }
 
+/** Written last when a tree is set up: a tree without it is unpacked again. */
+const readyFile = (tree: string) => join(tree, '.git', 'uringspec-base-ready');
+export const treeReady = (tree: string): boolean => existsSync(readyFile(tree));
+
 /** The git tree for this base, created on first use. */
 export async function ensureTree(recipe: Recipe, tarball: string, log: (s: string) => void): Promise<string> {
   const src = baseSource(recipe.base);
   const trees = cacheDir('trees');
   const tree = join(trees, src.topDir);
-  const ready = join(tree, '.git', 'uringspec-base-ready');
-  if (existsSync(ready)) return tree;
+  if (treeReady(tree)) return tree;
   log(`unpacking ${src.tarball} into ${tree} (once per base)`);
   await rm(tree, { recursive: true, force: true });
   await mkdir(trees, { recursive: true });
@@ -74,6 +77,6 @@ export async function ensureTree(recipe: Recipe, tarball: string, log: (s: strin
   await git('add', '-A');
   await git('commit', '-q', '--no-verify', '-m', `base: ${src.tarball}`);
   await git('tag', 'base');
-  await writeFile(ready, `${src.tarball}\n`);
+  await writeFile(readyFile(tree), `${src.tarball}\n`);
   return tree;
 }
