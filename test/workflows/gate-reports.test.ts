@@ -88,8 +88,8 @@ describe('gate: reports are never lost', () => {
     expect(dies!.results[0]!.summary).toBe('not run: dies: QEMU exited with status 1 before the first item');
 
     const ktap = readFileSync(join(out, 'results.ktap'), 'utf8');
-    expect(ktap).toMatch(/^ {4}ok 1 zc-plain$/m);
-    expect(ktap).toMatch(/^ {4}not ok 1 zc-plain # LOST$/m);
+    expect(ktap).toMatch(/^ {2}ok 1 zc-plain$/m);
+    expect(ktap).toMatch(/^ {2}not ok 1 zc-plain # LOST$/m);
     expect(ktap).toMatch(/^not ok 2 dies$/m);
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(junit)).toBe(true);
