@@ -89,7 +89,7 @@ describe('gate: reports are never lost', () => {
 
     const ktap = readFileSync(join(out, 'results.ktap'), 'utf8');
     expect(ktap).toMatch(/^ {2}ok 1 zc-plain$/m);
-    expect(ktap).toMatch(/^ {2}not ok 1 zc-plain # LOST$/m);
+    expect(ktap).toMatch(/^ {2}not ok 1 zc-plain # ERROR lost: /m);
     expect(ktap).toMatch(/^not ok 2 dies$/m);
     const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(XMLValidator.validate(junit)).toBe(true);
