@@ -102,10 +102,12 @@ export interface FuzzResult {
   reportFiles: string[];
 }
 
+/** Share of a time budget the boundary phase may take before feedback takes over. */
+const BOUNDARY_SHARE = 0.3;
 /** A progress line at least this often in a log. */
 export const LOG_EVERY_MS = 15_000;
 const MINIMIZE_ROUNDS = 16;
-/** Crashing candidates cost a reboot each on QEMU: they are tried a few at a time, stopping at the first that crashes alike. */
+/** Crashing (or hanging) candidates cost a reboot (or a timeout) each: they are tried a few at a time, stopping at the first that fails alike. */
 const CRASH_CHUNK = 4;
 
 export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
@@ -170,6 +172,10 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   timer.unref();
   try {
     while (!r.signal?.aborted && (r.count === undefined || scenarios < r.count) && performance.now() < deadline) {
+      if (synth.inBoundaryPhase && r.budgetMs !== undefined && performance.now() - t0 > BOUNDARY_SHARE * r.budgetMs) {
+        synth.endBoundaryPhase();
+        r.log(`[fuzz] boundary phase ends at ${Math.round(BOUNDARY_SHARE * 100)}% of the budget: feedback from here on`);
+      }
       const n = r.count === undefined ? r.batch : Math.min(r.batch, r.count - scenarios);
       const cands = synth.next(n);
       if (!cands.length) throw new Error('the synthesizer made no valid scenario (a uringspec bug)');
@@ -272,9 +278,9 @@ async function saveFindings(
   const minimized = await Promise.all(
     fresh.map(async (f) => {
       if (!r.minimize) return { scenario: f.c.scenario, changes: [] as string[] };
-      const evaluate = f.sig.startsWith('crash')
-        ? crashEvaluator(run, f.sig)
-        : async (b: Scenario[]) => (await shared(b)).map(findingSignature);
+      // a crash costs a reboot and a hang its whole timeout: those candidates go a few at a time
+      const slow = f.sig.startsWith('crash') || f.sig === 'timeout';
+      const evaluate = slow ? oneByOne(run, f.sig) : async (b: Scenario[]) => (await shared(b)).map(findingSignature);
       return minimize(f.c.scenario, f.sig, evaluate, { maxRounds: MINIMIZE_ROUNDS });
     }),
   );
@@ -368,8 +374,8 @@ function sharedBatches(run: BatchRunner): BatchRunner {
     });
 }
 
-/** For a crash: candidates a few at a time, in order, until one crashes alike (the rest left unjudged: minimize takes the first). */
-function crashEvaluator(run: BatchRunner, sig: string) {
+/** Candidates a few at a time, in order, until one fails alike (the rest left unjudged: minimize takes the first). */
+function oneByOne(run: BatchRunner, sig: string) {
   return async (batch: Scenario[]) => {
     const out: (string | undefined)[] = batch.map(() => undefined);
     for (let i = 0; i < batch.length; i += CRASH_CHUNK) {

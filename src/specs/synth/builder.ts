@@ -94,12 +94,18 @@ class Builder {
 
   constructor(private readonly o: BuildOptions) {}
 
-  private decide(key: string, n: number, weights: number[], features: string[]): number {
+  /**
+   * One structural decision. With `seen` (skeletons), an option whose own
+   * feature or anything reachable below it (`below`) is unseen is preferred.
+   */
+  private decide(key: string, n: number, weights: number[], features: string[], below?: ReadonlySet<string>[]): number {
     const r = this.o.replay?.get(key);
     let i: number;
     if (typeof r === 'number' && r >= 0 && r < n) i = r;
     else {
-      const unseen = this.o.seen ? features.map((f, j) => (this.o.seen!.has(f) ? -1 : j)).filter((j) => j >= 0 && weights[j]! > 0) : [];
+      const seen = this.o.seen;
+      const fresh = (j: number) => !seen!.has(features[j]!) || [...(below?.[j] ?? [])].some((f) => !seen!.has(f));
+      const unseen = seen ? features.map((_, j) => j).filter((j) => weights[j]! > 0 && fresh(j)) : [];
       i = unseen.length ? this.o.rng.pick(unseen) : this.o.rng.weighted(weights);
     }
     this.trace.set(key, i);
@@ -123,6 +129,7 @@ class Builder {
           names.length,
           names.map((n) => hint.branches?.[n] ?? 1),
           names.map((n) => `${pattern}#${n}`),
+          this.o.seen ? node.options.map((o) => reachable(o, pattern)) : undefined,
         );
         return this.value(node.options[i]!, at, ctx, hint);
       }
@@ -168,7 +175,13 @@ class Builder {
       }
       if (f.optional) {
         const pr = hint.present ?? 0.5;
-        const has = this.decide(`${w.key}#has`, 2, [1 - pr, pr], [`${w.pattern}#absent`, `${w.pattern}#present`]);
+        const has = this.decide(
+          `${w.key}#has`,
+          2,
+          [1 - pr, pr],
+          [`${w.pattern}#absent`, `${w.pattern}#present`],
+          this.o.seen ? [new Set(), reachable(f.node, w.pattern)] : undefined,
+        );
         if (!has) continue;
       }
       const v = this.value(f.node, w, ctxHere, hint);
@@ -236,7 +249,9 @@ class Builder {
   private pick(node: SchemaNode, at: Where, ctx: SiteCtx, hint: Hint): unknown {
     const { key, pattern } = at;
     const cands = boundaryValues(node, ctx, hint);
-    this.sites.push({ key, pattern, parent: at.parent, labels: cands.map((c) => c.label), relates: hint.relates ?? [] });
+    // every relational label is a level of the plan, also where it does not apply in this context: a row may make it apply
+    const labels = [...new Set([...(hint.choices ?? []).map((c) => c.label), ...cands.map((c) => c.label)])];
+    this.sites.push({ key, pattern, parent: at.parent, labels, relates: hint.relates ?? [] });
     const r = this.o.replay?.get(key);
     let chosen: { label?: string; value: unknown } | undefined;
     if (typeof r === 'string') chosen = cands.find((c) => c.label === r);
@@ -266,23 +281,25 @@ class Builder {
 /** The boundary values of a number (or hinted) site in this context: relational first, then the schema's edges and the unit's limits. */
 export function boundaryValues(node: SchemaNode, ctx: SiteCtx, hint: Hint): { label: string; value: unknown }[] {
   const out: { label: string; value: unknown }[] = [];
-  const add = (label: string, value: unknown) => {
-    if (value === undefined || out.some((c) => c.label === label) || !accepts(node, value)) return;
+  // relational labels are kept even where they coincide; a generic value already present adds no level
+  const add = (label: string, value: unknown, generic = true) => {
+    if (value === undefined || out.some((c) => c.label === label || (generic && c.value === value)) || !accepts(node, value)) return;
     out.push({ label, value });
   };
-  for (const ch of hint.choices ?? []) add(ch.label, ch.value(ctx));
+  for (const ch of hint.choices ?? []) add(ch.label, ch.value(ctx), false);
   if (node.kind !== 'number') return out;
+  // named limits before bare bit widths: 256 is PEEK_MAX_IMPORT where the field counts ring entries
+  for (const l of ctx.limits.filter((x) => x.unit === hint.unit)) {
+    add(`${l.name}-1`, l.value - 1);
+    add(l.name, l.value);
+    add(`${l.name}+1`, l.value + 1);
+  }
   if (!hint.noSchemaEdges) {
     add('min', node.min);
     add('min+1', node.min + 1);
     add('max-1', node.max - 1);
     add('max', node.max);
     if (!hint.choices) for (const w of BIT_EDGES) for (const d of [-1, 0, 1]) add(`2^${w}${d ? (d > 0 ? '+1' : '-1') : ''}`, 2 ** w + d);
-  }
-  for (const l of ctx.limits.filter((x) => x.unit === hint.unit)) {
-    add(`${l.name}-1`, l.value - 1);
-    add(l.name, l.value);
-    add(`${l.name}+1`, l.value + 1);
   }
   return out;
 }
@@ -308,4 +325,43 @@ function buildOrder(node: Extract<SchemaNode, { kind: 'object' }>, pattern: stri
   }
   orders.set(cacheKey, order);
   return order;
+}
+
+const reach = new WeakMap<SchemaNode, Map<string, Set<string>>>();
+/**
+ * Every structure feature (union branch "p#name", enum or flag value "p=v")
+ * reachable from a node at a pattern, except under fields the synthesizer
+ * leaves out or draws from named values. What skeletons steer toward, and
+ * what "the whole spec language" means in the tests.
+ */
+export function reachable(node: SchemaNode, pattern: string): Set<string> {
+  let byPattern = reach.get(node);
+  if (!byPattern) reach.set(node, (byPattern = new Map()));
+  let out = byPattern.get(pattern);
+  if (out) return out;
+  out = new Set();
+  byPattern.set(pattern, out); // recursion guard
+  const hint = hintFor(pattern);
+  if (pattern && ('fixed' in hint || hint.choices)) return out;
+  switch (node.kind) {
+    case 'object':
+      for (const f of node.fields) for (const x of reachable(f.node, pattern ? `${pattern}.${f.key}` : f.key)) out.add(x);
+      break;
+    case 'union':
+      branchNames(node).forEach((b, i) => {
+        out.add(`${pattern}#${b}`);
+        for (const x of reachable(node.options[i]!, pattern)) out.add(x);
+      });
+      break;
+    case 'array':
+      if (node.element.kind === 'enum') for (const v of node.element.values) out.add(`${pattern}=${v}`);
+      else for (const x of reachable(node.element, `${pattern}[]`)) out.add(x);
+      break;
+    case 'enum':
+      for (const v of node.values) out.add(`${pattern}=${v}`);
+      break;
+    default:
+      break;
+  }
+  return out;
 }
