@@ -19,6 +19,7 @@ import type { Oracle } from '../judge/oracle.ts';
 import type { ScenarioResult } from '../judge/result.ts';
 import { findingSignature } from '../judge/signature.ts';
 import { MODEL_LIMITS } from '../model/limits.ts';
+import type { RuleId } from '../model/rules.ts';
 import { writeReportSet } from '../report/index.ts';
 import { describeDiff } from '../report/reporter.ts';
 import { newReport, type RunReport } from '../report/report.ts';
@@ -26,7 +27,7 @@ import { allScenarios, loadSpecsOrThrow, loadSpecText } from '../specs/load.ts';
 import { inMemorySpec, specText } from '../specs/memory.ts';
 import { minimize, scenarioSize } from '../specs/minimize.ts';
 import type { Scenario } from '../specs/schema.ts';
-import { featuresOf, Synth, type Candidate, type SynthStats } from '../specs/synth/index.ts';
+import { featuresOf, Rng, Synth, type Candidate, type SynthStats } from '../specs/synth/index.ts';
 import { batchRunner, type BatchRunner } from './batch.ts';
 import { runScenarios } from './run.ts';
 import { openTarget, type TargetChoice } from './target.ts';
@@ -69,6 +70,7 @@ export interface FuzzFinding {
   size: number;
   /** The minimized scenario failed again the same way when rerun. */
   reproduced: boolean;
+  scenario: Scenario;
   result: ScenarioResult;
 }
 
@@ -84,6 +86,10 @@ export interface FuzzResult {
   profile: string;
   seed: number;
   scenarios: number;
+  /** Generated scenarios not run because the model has no oracle for them (NO_ORACLE_SKIP of them). */
+  skippedNoOracle: number;
+  /** Generated scenarios not run because they use every rule a known crash used (CRASH_SKIP of them). */
+  skippedCrash: number;
   batches: number;
   /** Generated scenarios that failed (any signature, new or known). */
   failures: number;
@@ -102,6 +108,10 @@ export interface FuzzResult {
   reportFiles: string[];
 }
 
+/** Share of the scenarios the model has no oracle for that are not run (they can only show a crash). */
+const NO_ORACLE_SKIP = 0.75;
+/** Share of the scenarios that use every rule a known crash used that are not run (each may cost a reboot). */
+const CRASH_SKIP = 0.9;
 /** Share of a time budget the boundary phase may take before feedback takes over. */
 const BOUNDARY_SHARE = 0.3;
 /** A progress line at least this often in a log. */
@@ -127,7 +137,10 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   corpusRun.results.forEach((res, i) => {
     const sc = corpusRefs[i]!.spec.spec.scenarios[corpusRefs[i]!.index]!;
     const sig = findingSignature(res);
-    if (sig && !known.has(sig)) known.set(sig, sc.id);
+    if (sig && !known.has(sig)) {
+      known.set(sig, sc.id);
+      crashRules.push(...crashRulesOf(oracle, sc, sig));
+    }
     for (const f of featuresOf(FEEDBACK_SOURCES, observe(oracle, sc, res))) corpusFeatures.add(f);
   });
   const corpusCoverage = bySource(corpusFeatures);
@@ -145,6 +158,11 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   const claimed = new Set<string>();
   const coverage: CoveragePoint[] = [];
   let scenarios = 0;
+  let skippedNoOracle = 0;
+  let skippedCrash = 0;
+  /** The model rules of each known crash (corpus, then minimized findings). */
+  const crashRules: RuleId[][] = [];
+  const skipRng = new Rng(`${r.seed}:no-oracle`);
   let batches = 0;
   let failures = 0;
   let lastLog = 0;
@@ -177,8 +195,20 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
         r.log(`[fuzz] boundary phase ends at ${Math.round(BOUNDARY_SHARE * 100)}% of the budget: feedback from here on`);
       }
       const n = r.count === undefined ? r.batch : Math.min(r.batch, r.count - scenarios);
-      const cands = synth.next(n);
-      if (!cands.length) throw new Error('the synthesizer made no valid scenario (a uringspec bug)');
+      const cands: Candidate[] = [];
+      while (cands.length < n) {
+        const more = synth.next(n - cands.length);
+        if (!more.length) throw new Error('the synthesizer made no valid scenario (a uringspec bug)');
+        for (const c of more) {
+          const p = oracle.predict(c.scenario);
+          // the model cannot judge it: only a crash could come of it, and a run costs the same
+          if (p.kind === 'no-oracle' && skipRng.chance(NO_ORACLE_SKIP)) skippedNoOracle++;
+          // it goes where a known crash went (every rule of one): a reboot for nothing new, most likely
+          else if (p.kind === 'prediction' && crashRules.some((cr) => cr.every((x) => p.rules.includes(x))) && skipRng.chance(CRASH_SKIP))
+            skippedCrash++;
+          else cands.push(c);
+        }
+      }
       const results = await run(cands.map((c) => c.scenario));
       if (r.signal?.aborted) break;
       batches++;
@@ -206,7 +236,11 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
         findings: findings.length + fresh.length,
       });
       for (const f of fresh) r.log(`[fuzz] new: ${f.sig}  (${f.c.scenario.id}, ${f.c.origin}: ${f.c.detail.slice(0, 80)})`);
-      if (fresh.length) findings.push(...(await saveFindings(r, fresh, run, oracle, label, kind)));
+      if (fresh.length) {
+        const saved = await saveFindings(r, fresh, run, oracle, label, kind, deadline);
+        for (const f of saved) crashRules.push(...crashRulesOf(oracle, f.scenario, f.signature));
+        findings.push(...saved);
+      }
       logStatus();
     }
   } finally {
@@ -219,6 +253,8 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
     profile: oracle.profile,
     seed: r.seed,
     scenarios,
+    skippedNoOracle,
+    skippedCrash,
     batches,
     failures,
     statuses,
@@ -234,9 +270,15 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   };
   result.reportFiles = writeReportSet(report, r.outDir);
   const jsonFile = join(r.outDir, 'fuzz.json');
-  writeFileSync(jsonFile, JSON.stringify({ ...result, findings: findings.map(({ result: _, ...f }) => f) }, null, 2) + '\n');
+  writeFileSync(jsonFile, JSON.stringify({ ...result, findings: findings.map(({ result: _, scenario: __, ...f }) => f) }, null, 2) + '\n');
   result.reportFiles.push(resolve(jsonFile));
   return result;
+}
+
+/** The rules of a crash's scenario, to steer around it; none for other signatures or without a prediction. */
+function crashRulesOf(oracle: Oracle, sc: Scenario, sig: string): RuleId[][] {
+  const p = oracle.predict(sc);
+  return sig.startsWith('crash') && p.kind === 'prediction' ? [p.rules] : [];
 }
 
 const signalOf = (r: FuzzRequest) => (r.signal ? { signal: r.signal } : {});
@@ -273,7 +315,13 @@ async function saveFindings(
   oracle: Oracle,
   label: string,
   kind: 'host' | 'qemu',
+  deadline: number,
 ): Promise<FuzzFinding[]> {
+  // past the budget a round judges nothing, which ends minimization with what it has
+  const timed =
+    (evaluate: (b: Scenario[]) => Promise<(string | undefined)[]>) =>
+    async (b: Scenario[]): Promise<(string | undefined)[]> =>
+      performance.now() < deadline && !r.signal?.aborted ? evaluate(b) : b.map(() => undefined);
   const shared = sharedBatches(run);
   const minimized = await Promise.all(
     fresh.map(async (f) => {
@@ -281,7 +329,7 @@ async function saveFindings(
       // a crash costs a reboot and a hang its whole timeout: those candidates go a few at a time
       const slow = f.sig.startsWith('crash') || f.sig === 'timeout';
       const evaluate = slow ? oneByOne(run, f.sig) : async (b: Scenario[]) => (await shared(b)).map(findingSignature);
-      return minimize(f.c.scenario, f.sig, evaluate, { maxRounds: MINIMIZE_ROUNDS });
+      return minimize(f.c.scenario, f.sig, timed(evaluate), { maxRounds: MINIMIZE_ROUNDS });
     }),
   );
   mkdirSync(r.foundDir, { recursive: true });
@@ -334,6 +382,7 @@ async function saveFindings(
       minimizedFrom: scenarioSize(f.c.scenario),
       size: scenarioSize(f.scenario),
       reproduced: findingSignature(res) === f.sig,
+      scenario,
       result: { ...shown, id: scenario.id, title: scenario.title, file: rel, line: 1, tags: scenario.tags, reproduce: runCmd },
     };
   });
