@@ -133,6 +133,8 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   r.log(`[fuzz] running the corpus first (${corpusRefs.length} scenarios) on ${label}: what it shows is not new`);
   const corpusRun = await runScenarios({ refs: corpusRefs, target, oracle, label, reproduce: () => '', ...signalOf(r) });
   const known = new Map<string, string>();
+  /** The model rules of each known crash (corpus, then minimized findings). */
+  const crashRules: RuleId[][] = [];
   const corpusFeatures = new Set<string>();
   corpusRun.results.forEach((res, i) => {
     const sc = corpusRefs[i]!.spec.spec.scenarios[corpusRefs[i]!.index]!;
@@ -160,8 +162,6 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   let scenarios = 0;
   let skippedNoOracle = 0;
   let skippedCrash = 0;
-  /** The model rules of each known crash (corpus, then minimized findings). */
-  const crashRules: RuleId[][] = [];
   const skipRng = new Rng(`${r.seed}:no-oracle`);
   let batches = 0;
   let failures = 0;

@@ -30,7 +30,7 @@ describe('fuzz: bad input stops before any work (exit 2, the cause named)', () =
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       expect(Date.now() - t0).toBeLessThan(20_000);
-    });
+    }, 30_000);
 
   it('budgets in s, m and h', () => {
     expect(parseBudget('90s')).toBe(90_000);
