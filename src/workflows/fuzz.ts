@@ -91,6 +91,8 @@ export interface FuzzResult {
   /** Generated scenarios not run because they use every rule a known crash used (CRASH_SKIP of them). */
   skippedCrash: number;
   batches: number;
+  /** Time spent running generated batches (compile + target), without the corpus run and minimization. */
+  batchSeconds: number;
   /** Generated scenarios that failed (any signature, new or known). */
   failures: number;
   statuses: Record<string, number>;
@@ -103,6 +105,8 @@ export interface FuzzResult {
   coverage: CoveragePoint[];
   /** What the corpus reaches by the same measure, on this kernel and profile. */
   corpusCoverage: Record<string, number>;
+  /** The failure signatures the corpus shows on this kernel and profile. */
+  corpusSignatures: string[];
   corpusScenarios: number;
   seconds: number;
   reportFiles: string[];
@@ -164,6 +168,7 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   let skippedCrash = 0;
   const skipRng = new Rng(`${r.seed}:no-oracle`);
   let batches = 0;
+  let batchSeconds = 0;
   let failures = 0;
   let lastLog = 0;
   const status = () => {
@@ -209,7 +214,9 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
           else cands.push(c);
         }
       }
+      const tb = performance.now();
       const results = await run(cands.map((c) => c.scenario));
+      batchSeconds += (performance.now() - tb) / 1000;
       if (r.signal?.aborted) break;
       batches++;
       const fresh: { c: Candidate; res: ScenarioResult; sig: string; index: number }[] = [];
@@ -256,6 +263,7 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
     skippedNoOracle,
     skippedCrash,
     batches,
+    batchSeconds,
     failures,
     statuses,
     harnessErrors,
@@ -264,6 +272,7 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
     known: [...knownHit].map(([signature, corpusId]) => ({ signature, corpusId })),
     coverage,
     corpusCoverage,
+    corpusSignatures: [...known.keys()].sort(),
     corpusScenarios: corpusRefs.length,
     seconds: elapsed(),
     reportFiles: [],

@@ -23,14 +23,18 @@ describe('fuzz: bad input stops before any work (exit 2, the cause named)', () =
     [['--corpus', '/nonexistent/corpus'], /--corpus \/nonexistent\/corpus: no such directory/],
     [['--count', '0'], /--count takes an integer in 1\.\./],
   ] as const)
-    it(args.join(' '), async () => {
-      const t0 = Date.now();
-      const r = await cli('fuzz', '--target', 'host', '--profile', 'rfc-v1', ...args);
-      expect(r.exitCode).toBe(2);
-      expect(r.stderr).toMatch(message);
-      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
-      expect(Date.now() - t0).toBeLessThan(20_000);
-    }, 30_000);
+    it(
+      args.join(' '),
+      async () => {
+        const t0 = Date.now();
+        const r = await cli('fuzz', '--target', 'host', '--profile', 'rfc-v1', ...args);
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+        expect(Date.now() - t0).toBeLessThan(20_000);
+      },
+      30_000,
+    );
 
   it('budgets in s, m and h', () => {
     expect(parseBudget('90s')).toBe(90_000);

@@ -205,7 +205,7 @@ class Builder {
         mask = 0;
         el.values.forEach((v, i) => {
           const unseen = this.o.seen && !this.o.seen.has(`${pattern}=${v}`);
-          if (this.o.rng.chance(unseen ? 0.5 : 1.2 / el.values.length)) mask |= 1 << i;
+          if (this.o.rng.chance(unseen ? 0.5 : (hint.setDensity ?? 1.2) / el.values.length)) mask |= 1 << i;
         });
       }
       this.trace.set(`${key}#set`, mask);
@@ -250,6 +250,7 @@ class Builder {
     const { key, pattern } = at;
     const cands = boundaryValues(node, ctx, hint);
     // every relational label is a level of the plan, also where it does not apply in this context: a row may make it apply
+    const relational = new Set((hint.choices ?? []).filter((c) => !c.constant).map((c) => c.label));
     const labels = [...new Set([...(hint.choices ?? []).map((c) => c.label), ...cands.map((c) => c.label)])];
     this.sites.push({ key, pattern, parent: at.parent, labels, relates: hint.relates ?? [] });
     const r = this.o.replay?.get(key);
@@ -258,7 +259,8 @@ class Builder {
     else if (typeof r === 'number' && node.kind === 'number' && accepts(node, r)) chosen = { value: r };
     if (!chosen) {
       const boundary = cands.length > 0 && (this.o.rng.chance(this.o.boundaryBias) || node.kind !== 'number');
-      if (boundary) chosen = this.o.rng.pick(cands);
+      // relational values (what the scenario holds) three times as likely as the field's bare range edges
+      if (boundary) chosen = cands[this.o.rng.weighted(cands.map((c) => (relational.has(c.label) ? 3 : 1)))];
       else if (node.kind === 'number') {
         const v = hint.random?.(ctx, this.o.rng) ?? randomNumber(node, this.o.rng);
         chosen = accepts(node, v) ? { value: v } : cands.length ? this.o.rng.pick(cands) : { value: node.min };

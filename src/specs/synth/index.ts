@@ -143,7 +143,7 @@ export class Synth {
       }
       return this.mutate(parent, rng);
     }
-    return this.make('random', 'fresh', undefined, rng, 0.6);
+    return this.make('random', 'fresh', undefined, rng, 0.35);
   }
 
   private mutate(parent: PoolEntry, rng: Rng): Candidate | undefined {

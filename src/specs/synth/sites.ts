@@ -23,6 +23,8 @@ export interface SiteCtx {
 
 export interface Choice {
   label: string;
+  /** A fixed value (a bit width's edge, a constant): drawn as rarely as the field's range edges. */
+  constant?: boolean;
   /** The value in this context, or undefined where the choice does not apply. */
   value(ctx: SiteCtx): unknown;
 }
@@ -46,6 +48,8 @@ export interface Hint {
   length?: Choice[];
   /** Typical length range of an array in random draws. */
   randomLength?: [number, number];
+  /** A set of flags: how many of its values a random draw holds on average (default 1.2). */
+  setDensity?: number;
   /** Sibling keys to build before this one (their values are its context). */
   after?: string[];
   /** Leave out the schema's own min/max edges (waits: the scenario's timeout bounds them). */
@@ -53,7 +57,7 @@ export interface Hint {
 }
 
 const c = (label: string, value: (ctx: SiteCtx) => unknown): Choice => ({ label, value });
-const k = (label: string, v: number): Choice => c(label, () => v);
+const k = (label: string, v: number | string): Choice => ({ label, value: () => v, constant: true });
 const parent = (ctx: SiteCtx): Obj => ctx.ancestors[ctx.ancestors.length - 1] ?? {};
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 const pos = (v: number | undefined): number | undefined => (v === undefined || v < 0 ? undefined : v);
@@ -149,13 +153,16 @@ const regbufLen: Choice[] = [
   }),
 ];
 
+/** Mostly inside the table and the buffer (the paths that send), sometimes just past. */
 const regbufRandom = (field: 'index' | 'offset' | 'len') => (ctx: SiteCtx, rng: Rng) => {
   const regs = regbufsOf(ctx.root);
   const r = namedReg(ctx);
-  if (field === 'index') return rng.int(0, regs.length);
+  const inside = rng.chance(0.8);
+  if (field === 'index') return inside ? rng.int(0, Math.max(0, regs.length - 1)) : regs.length;
   const size = r?.size ?? PAGE_SIZE;
-  if (field === 'offset') return rng.int(0, size);
-  return rng.int(1, Math.max(1, size - (num(parent(ctx).offset) ?? 0) + 64));
+  if (field === 'offset') return inside ? rng.int(0, Math.max(0, size - 1)) : rng.int(size, size + PAGE_SIZE);
+  const left = Math.max(1, size - (num(parent(ctx).offset) ?? 0));
+  return inside ? rng.int(1, left) : rng.int(left, left + 64);
 };
 
 /** Buffer groups the scenario has: rings first, then classic groups. */
@@ -247,7 +254,8 @@ export const HINTS: Record<string, Hint> = {
     ],
     after: ['entries'],
   },
-  'ring.flags': {},
+  // DEFER_TASKRUN without SINGLE_ISSUER, TASKRUN_FLAG without COOP: setup fails, nothing else runs
+  'ring.flags': { setDensity: 0.6 },
 
   registered_buffers: { present: 0.85, branches: { array0: 1, count: 1 } },
   'registered_buffers.count': { random: (_, rng) => rng.int(1, 3) },
@@ -257,7 +265,8 @@ export const HINTS: Record<string, Hint> = {
   placement: { branches: { page_aligned: 2, page_offset: 1 } },
   fill: { branches: { tagged: 6, byte: 1, seq: 1, text: 1 } },
 
-  buffer_rings: { randomLength: [0, 2], length: [k('0', 0), k('1', 1), k('2', 2)] },
+  // most requests select buffers: a scenario mostly has a ring to select from
+  buffer_rings: { present: 0.9, randomLength: [1, 2], length: [k('0', 0), k('1', 1), k('2', 2)] },
   'buffer_rings[].bgid': { choices: [k('0', 0), k('1', 1), k('2', 2), k('max', 0xffff)], random: (_, rng) => rng.int(0, 3) },
   'buffer_rings[].entries': { unit: 'entries', random: (_, rng) => rng.pick([1, 2, 4, 8, 16]) },
   'buffer_rings[].buffers': {
@@ -279,7 +288,7 @@ export const HINTS: Record<string, Hint> = {
   'raw.addr': { choices: rawAddr() },
   'raw.len': bytes(),
 
-  provided_buffers: { randomLength: [0, 2], length: [k('0', 0), k('1', 1), k('2', 2)] },
+  provided_buffers: { randomLength: [0, 1], length: [k('0', 0), k('1', 1), k('2', 2)] },
   'provided_buffers[]': { branches: { count: 3, regbuf: 1 }, after: ['abi'] },
   'provided_buffers[].bgid': { choices: [k('0', 0), k('1', 1), k('2', 2), k('max', 0xffff)], random: (_, rng) => rng.int(0, 3) },
   'provided_buffers[].count': { unit: 'entries', random: (_, rng) => rng.int(1, 4) },
@@ -303,6 +312,8 @@ export const HINTS: Record<string, Hint> = {
     unit: 'datagrams',
   },
   'steps[]': { branches: { send_zc: 5, send: 3, wait: 1, submit: 1, peer_recv: 1, peer_drain: 1, ring_add: 1 } },
+  // FIXED_BUF is what the RFC is about
+  'send_zc.flags': { setDensity: 1.6 },
   'send_zc.len': {
     choices: opLen,
     random: opRandom,
@@ -314,7 +325,7 @@ export const HINTS: Record<string, Hint> = {
   buf_group: {
     present: 0.6,
     choices: [...[0, 1, 2, 3].map((i) => c(`group${i}`, (ctx) => groups(ctx.root)[i])), c('missing', (ctx) => unusedGroup(ctx.root))],
-    random: (ctx, rng) => (groups(ctx.root).length && rng.chance(0.9) ? rng.pick(groups(ctx.root)) : unusedGroup(ctx.root)),
+    random: (ctx, rng) => (groups(ctx.root).length && rng.chance(0.95) ? rng.pick(groups(ctx.root)) : unusedGroup(ctx.root)),
   },
   source: { present: 0.5, branches: { regbuf: 1, plain: 1 } },
   'source.regbuf.index': {
@@ -337,8 +348,9 @@ export const HINTS: Record<string, Hint> = {
     choices: [k('first', 0), c('last', (ctx) => pos(regbufsOf(ctx.root).length - 1)), c('past-table', (ctx) => regbufsOf(ctx.root).length)],
   },
   user_data: { present: 0.1 },
-  msg_flags: {},
-  sqe_flags: {},
+  // MSG_MORE holds bytes back (no oracle); links and drains order completions: a few, not most
+  msg_flags: { setDensity: 0.5 },
+  sqe_flags: { setDensity: 0.4 },
   'wait.cqes': { choices: [k('1', 1), k('2', 2), k('3', 3)], random: (_, rng) => rng.int(1, 4) },
   'wait.timeout_ms': time,
   'peer_recv.timeout_ms': time,
