@@ -5,7 +5,7 @@
 // values are taken and combined pairwise, repairs and mutations keep
 // scenarios valid.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MODEL_LIMITS } from '../../src/model/limits.ts';
 import { loadSpecText } from '../../src/specs/load.ts';
 import { specText, validScenario } from '../../src/specs/memory.ts';
@@ -18,6 +18,9 @@ import { coveringRows, itemsOf, itemsTaken } from '../../src/specs/synth/pairwis
 import { repairScenario } from '../../src/specs/synth/repair.ts';
 import { Rng } from '../../src/specs/synth/rng.ts';
 import { nodeOf } from '../../src/specs/synth/schema-node.ts';
+
+// generation is CPU work: on a loaded 2-core machine a few hundred scenarios take seconds
+vi.setConfig({ testTimeout: 120_000 });
 
 /** A run with feedback that keeps whatever brings new structure, so mutations and splices happen. */
 function feedbackRun(seed: number, n: number, noBoundaryPhase = false): Candidate[] {
