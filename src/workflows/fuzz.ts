@@ -121,6 +121,10 @@ const BOUNDARY_SHARE = 0.3;
 /** A progress line at least this often in a log. */
 export const LOG_EVERY_MS = 15_000;
 const MINIMIZE_ROUNDS = 16;
+/** The smallest batch a budget shortens a batch to (a boot costs the same for 1 and for 20). */
+const MIN_BATCH = 20;
+/** Share of a time budget kept for minimizing the findings at the end. */
+const MINIMIZE_SHARE = 0.25;
 /** Crashing (or hanging) candidates cost a reboot (or a timeout) each: they are tried a few at a time, stopping at the first that fails alike. */
 const CRASH_CHUNK = 4;
 
@@ -128,6 +132,8 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   const t0 = performance.now();
   const elapsed = () => (performance.now() - t0) / 1000;
   const deadline = r.budgetMs !== undefined ? t0 + r.budgetMs : Infinity;
+  // a time-boxed run stops generating early enough to minimize what it found
+  const generateUntil = r.budgetMs !== undefined && r.minimize ? t0 + (1 - MINIMIZE_SHARE) * r.budgetMs : deadline;
   const { target, label, oracle, kind } = await openTarget(r.choice, r.progress, r.signal);
   const run = batchRunner(target, oracle, label, undefined, r.signal);
 
@@ -162,6 +168,7 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   const knownHit = new Map<string, string>();
   const findings: FuzzFinding[] = [];
   const claimed = new Set<string>();
+  const pending: NewFinding[] = [];
   const coverage: CoveragePoint[] = [];
   let scenarios = 0;
   let skippedNoOracle = 0;
@@ -194,12 +201,17 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   }, 1000);
   timer.unref();
   try {
-    while (!r.signal?.aborted && (r.count === undefined || scenarios < r.count) && performance.now() < deadline) {
+    while (!r.signal?.aborted && (r.count === undefined || scenarios < r.count) && performance.now() < generateUntil) {
       if (synth.inBoundaryPhase && r.budgetMs !== undefined && performance.now() - t0 > BOUNDARY_SHARE * r.budgetMs) {
         synth.endBoundaryPhase();
         r.log(`[fuzz] boundary phase ends at ${Math.round(BOUNDARY_SHARE * 100)}% of the budget: feedback from here on`);
       }
-      const n = r.count === undefined ? r.batch : Math.min(r.batch, r.count - scenarios);
+      let n = r.count === undefined ? r.batch : Math.min(r.batch, r.count - scenarios);
+      // near the end of a budget, a batch no longer than the time left at the rate seen so far
+      if (generateUntil !== Infinity && batchSeconds > 0) {
+        const fits = Math.floor(((generateUntil - performance.now()) / 1000) * (scenarios / batchSeconds));
+        n = Math.max(Math.min(n, fits), Math.min(n, MIN_BATCH));
+      }
       const cands: Candidate[] = [];
       while (cands.length < n) {
         const more = synth.next(n - cands.length);
@@ -219,7 +231,6 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
       batchSeconds += (performance.now() - tb) / 1000;
       if (r.signal?.aborted) break;
       batches++;
-      const fresh: { c: Candidate; res: ScenarioResult; sig: string; index: number }[] = [];
       results.forEach((res, j) => {
         const c = cands[j]!;
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
@@ -232,7 +243,10 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
         if (corpusId) knownHit.set(sig, corpusId);
         else if (!claimed.has(sig)) {
           claimed.add(sig);
-          fresh.push({ c, res, sig, index: scenarios + j });
+          pending.push({ c, res, sig, index: scenarios + j });
+          r.log(`[fuzz] new: ${sig}  (${c.scenario.id}, ${c.origin}: ${c.detail.slice(0, 80)})`);
+          // steer around a new crash at once (its rules as generated; the minimized ones are fewer)
+          crashRules.push(...crashRulesOf(oracle, c.scenario, sig));
         }
       });
       scenarios += cands.length;
@@ -240,15 +254,14 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
         seconds: Math.round(elapsed()),
         scenarios,
         features: synth.pool.coverage(),
-        findings: findings.length + fresh.length,
+        findings: pending.length,
       });
-      for (const f of fresh) r.log(`[fuzz] new: ${f.sig}  (${f.c.scenario.id}, ${f.c.origin}: ${f.c.detail.slice(0, 80)})`);
-      if (fresh.length) {
-        const saved = await saveFindings(r, fresh, run, oracle, label, kind, deadline);
-        for (const f of saved) crashRules.push(...crashRulesOf(oracle, f.scenario, f.signature));
-        findings.push(...saved);
-      }
       logStatus();
+    }
+    // all new findings minimized together at the end: every round of every finding is one batch (one boot)
+    if (pending.length) {
+      r.log(`[fuzz] minimizing ${pending.length} new finding(s)`);
+      findings.push(...(await saveFindings(r, pending, run, oracle, label, kind, deadline)));
     }
   } finally {
     clearInterval(timer);
@@ -290,6 +303,14 @@ function crashRulesOf(oracle: Oracle, sc: Scenario, sig: string): RuleId[][] {
   return sig.startsWith('crash') && p.kind === 'prediction' ? [p.rules] : [];
 }
 
+/** A signature seen for the first time, with the scenario that showed it. */
+interface NewFinding {
+  c: Candidate;
+  res: ScenarioResult;
+  sig: string;
+  index: number;
+}
+
 const signalOf = (r: FuzzRequest) => (r.signal ? { signal: r.signal } : {});
 
 function observe(oracle: Oracle, scenario: Scenario, result: ScenarioResult): FuzzObservation {
@@ -319,7 +340,7 @@ function fmtTime(s: number): string {
  */
 async function saveFindings(
   r: FuzzRequest,
-  fresh: { c: Candidate; res: ScenarioResult; sig: string; index: number }[],
+  fresh: NewFinding[],
   run: BatchRunner,
   oracle: Oracle,
   label: string,
