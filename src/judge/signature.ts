@@ -28,11 +28,11 @@ export function failureSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'c
 }
 
 /**
- * The signature findings are told apart by: a failure's signature, with a
- * crash named by its title (the BUG line and the io_uring frame, addresses
- * and offsets left out) so two different crashes are two findings.
+ * The signature findings are told apart by: failureSignature, which names a
+ * kernel crash by its stable title; a crash without a parsed report (a
+ * program killed by a signal) by its summary, addresses and offsets left out.
  */
-export function findingSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'summary'>): string | undefined {
+export function findingSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'summary' | 'crash'>): string | undefined {
   const s = failureSignature(r);
   if (s !== 'crash') return s;
   const title = r.summary

@@ -7,6 +7,7 @@
 // profile is minimized and saved as a corpus scenario with its reproducer C.
 // The same seed gives the same scenarios in the same order (and, where the
 // kernel answers the same, the same findings).
+import { InfraError } from '../core/errors.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { sha256 } from '../core/cache.ts';
@@ -290,7 +291,10 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
     seconds: elapsed(),
     reportFiles: [],
   };
-  result.reportFiles = writeReportSet(report, r.outDir);
+  const written = writeReportSet(report, r.outDir);
+  if (written.failed.length)
+    throw new InfraError(`fuzz reports could not be written: ${written.failed.map((f) => `${f.file}: ${f.message}`).join('; ')}`);
+  result.reportFiles = written.files;
   const jsonFile = join(r.outDir, 'fuzz.json');
   writeFileSync(jsonFile, JSON.stringify({ ...result, findings: findings.map(({ result: _, scenario: __, ...f }) => f) }, null, 2) + '\n');
   result.reportFiles.push(resolve(jsonFile));
