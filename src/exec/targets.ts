@@ -5,6 +5,7 @@
 import { release } from 'node:os';
 import type { Progress } from '../core/progress.ts';
 import type { Target } from '../core/target.ts';
+import { limitOf } from '../specs/limits.ts';
 import { HostTarget } from './host-target.ts';
 
 export type Accel = 'auto' | 'kvm' | 'tcg';
@@ -36,6 +37,7 @@ export async function makeTarget(req: TargetRequest): Promise<MadeTarget> {
     image: k.image,
     label: k.label,
     accel: req.accel ?? 'auto',
+    memMB: limitOf('guestMemMB'),
     ...(req.workDir ? { workDir: req.workDir } : {}),
   });
   return { target, label: k.label, image: k.image };

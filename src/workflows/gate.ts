@@ -8,6 +8,7 @@ import { InfraError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import type { ItemResult } from '../core/target.ts';
 import { shellQuote } from '../core/text.ts';
+import { checkGuestMemory } from '../exec/guest-memory.ts';
 import { buildPeerSuite, peerItems, type PeerBinaries } from '../exec/peer-suite.ts';
 import { buildSuite, scenarioItems } from '../exec/suite.ts';
 import { makeTarget, type Accel, type MadeTarget } from '../exec/targets.ts';
@@ -73,6 +74,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     o.progress({ phase: 'compile', detail: `${refs.length} scenario(s)` });
     const compiled = await buildSuite(refs, { signal: o.signal });
     const peer = o.peer ? await buildPeerSuite(o.peerTests) : undefined;
+    checkGuestMemory(refs, [...scenarioItems(refs, compiled, 'qemu').files, ...(peer ? peerItems(peer, true).files : [])]);
     // One boot per kernel, all kernels at once: TCG runs a guest on one host
     // core, and the machine has more than one.
     const runOne = async (k: GateKernel, i: number): Promise<KernelRun> => {

@@ -4,6 +4,7 @@
 import type { Progress } from '../core/progress.ts';
 import type { Target } from '../core/target.ts';
 import type { CompiledProgram } from '../exec/compile.ts';
+import { checkGuestMemory } from '../exec/guest-memory.ts';
 import { buildSuite, scenarioItems } from '../exec/suite.ts';
 import { judgeItems } from '../judge/judge-items.ts';
 import type { Oracle } from '../judge/oracle.ts';
@@ -27,6 +28,7 @@ export interface RunOptions {
 export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
   const compiled = opts.compiled ?? (await buildSuite(opts.refs, opts.signal ? { signal: opts.signal } : {}));
   const { items, files } = scenarioItems(opts.refs, compiled, opts.target.kind);
+  if (opts.target.kind === 'qemu') checkGuestMemory(opts.refs, files);
   const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal);
   return {
     label: opts.label,
@@ -50,6 +52,8 @@ export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
   r.progress({ phase: 'compile', detail: `${r.refs.length} scenario(s)` });
   const compiled = await buildSuite(r.refs, r.signal ? { signal: r.signal } : {});
   r.progress({ phase: 'compile', detail: compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms` });
+  // Before a kernel is built or booted.
+  if (r.choice.kind === 'qemu') checkGuestMemory(r.refs, scenarioItems(r.refs, compiled, 'qemu').files);
   const { target, label, oracle } = await openTarget(r.choice, r.progress, r.signal);
   const kernelArgs = r.choice.kernel ? ['--kernel', r.choice.kernel] : [];
   const run = await runScenarios({

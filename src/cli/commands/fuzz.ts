@@ -1,5 +1,6 @@
 // `uringspec fuzz`: generated scenarios against the model.
 import { parseArgs } from 'node:util';
+import { limitOf, overLimit } from '../../specs/limits.ts';
 import { fuzz } from '../../workflows/fuzz.ts';
 import { checkTargetChoice } from '../../workflows/target.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
@@ -44,6 +45,8 @@ const command: Command = {
     const count = int('count', values.count, 1, 100000);
     const seed = int('seed', values.seed, -(2 ** 31), 2 ** 31 - 1);
     const batch = int('batch', values.batch, 1, 100000);
+    // A batch is one program and one run.
+    if (batch > limitOf('scenariosPerRun')) throw new UsageError(overLimit('scenariosPerRun', batch, '--batch'));
     const choice = checkTargetChoice(values);
     const r = await withSignals((signal) =>
       fuzz({
