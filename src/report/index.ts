@@ -26,10 +26,21 @@ export function reporterFor(format: ReportFormat): Reporter {
   }
 }
 
+const reportSet = (): Reporter[] => [
+  new KtapReporter(),
+  new JunitReporter(),
+  new JsonReporter(),
+  new HtmlReporter(),
+  new TerminalReporter(),
+];
+
+/** The file names writeReportSet writes. */
+export const reportSetFiles = (): string[] => reportSet().map((r) => r.fileName);
+
 /** Every machine and human format into one directory (gate output, merged shards). Returns the paths. */
 export function writeReportSet(report: RunReport, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
-  return [new KtapReporter(), new JunitReporter(), new JsonReporter(), new HtmlReporter(), new TerminalReporter()].map((r) => {
+  return reportSet().map((r) => {
     const f = join(dir, r.fileName);
     writeFileSync(f, r.render(report));
     return resolve(f);

@@ -4,6 +4,7 @@ import { limitOf, overLimit } from '../../specs/limits.ts';
 import { fuzz } from '../../workflows/fuzz.ts';
 import { checkTargetChoice } from '../../workflows/target.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 import { TARGET_OPTIONS, TARGET_USAGE } from '../target-options.ts';
@@ -48,6 +49,7 @@ const command: Command = {
     // A batch is one program and one run.
     if (batch > limitOf('scenariosPerRun')) throw new UsageError(overLimit('scenariosPerRun', batch, '--batch'));
     const choice = checkTargetChoice(values);
+    prepareOut({ path: values.out, kind: 'dir', inputs: [] });
     const r = await withSignals((signal) =>
       fuzz({
         count,

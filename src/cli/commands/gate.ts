@@ -1,14 +1,17 @@
 // `uringspec gate`: the main job. Series in, verdict and reports out.
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CORPUS_DIR } from '../../core/paths.ts';
 import { InfraError } from '../../core/errors.ts';
 import { profileForKernel } from '../../judge/oracle.ts';
+import { kernelInputs } from '../../kernel/recipe.ts';
+import { reportSetFiles } from '../../report/index.ts';
 import { TerminalReporter } from '../../report/terminal.ts';
 import { loadSpecsOrThrow } from '../../specs/load.ts';
 import { parseShard } from '../../specs/select.ts';
 import { runGate, type GateKernel } from '../../workflows/gate.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 
@@ -57,7 +60,12 @@ const command: Command = {
       { kernel: values.recipe, profile: profileForKernel('qemu', values.recipe), role: 'patched' },
       { kernel: values.baseline, profile: 'baseline', role: 'baseline' },
     ];
-    const outDir = resolve(values.out);
+    const outDir = prepareOut({
+      path: values.out,
+      kind: 'dir',
+      writes: [...reportSetFiles(), ...(values.keep ? ['work'] : [])],
+      inputs: [...specs.map((s) => s.file), ...(await kernelInputs(values.recipe)), ...(await kernelInputs(values.baseline))],
+    });
     try {
       const { report, exitCode, files } = await withSignals((signal) =>
         runGate({

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { mergeReports } from '../../report/merge.ts';
 import { exitCodeOf, type RunReport } from '../../report/report.ts';
-import { writeReportSet } from '../../report/index.ts';
+import { reportSetFiles, writeReportSet } from '../../report/index.ts';
 import { TerminalReporter } from '../../report/terminal.ts';
 import { VERDICT_EXIT_USAGE, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { UsageError } from '../../core/errors.ts';
 
 const command: Command = {
@@ -33,6 +34,7 @@ ${VERDICT_EXIT_USAGE}`,
       if (r.tool !== 'uringspec' || !Array.isArray(r.kernels)) throw new UsageError(`${f}: not a uringspec JSON report`);
       return r;
     });
+    prepareOut({ path: values.out, kind: 'dir', writes: reportSetFiles(), inputs: files });
     const merged = mergeReports(reports);
     writeReportSet(merged, values.out);
     process.stdout.write(new TerminalReporter().render(merged));

@@ -1,9 +1,10 @@
 // `uringspec series show|export <input>`: what a patch series contains, read
 // from a public-inbox thread page (.txt), an mbox, or a format-patch dir.
 import { parseArgs } from 'node:util';
-import { writeFormatPatches } from '../../series/format-patch.ts';
+import { patchFileName, writeFormatPatches } from '../../series/format-patch.ts';
 import { readSeries, type Series } from '../../series/read-series.ts';
 import { type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { UsageError } from '../../core/errors.ts';
 
 const USAGE = `uringspec series show <input> [--json] [--series-version N]
@@ -64,6 +65,7 @@ const command: Command = {
       return 0;
     }
     if (!values.out) throw new UsageError('series export needs --out DIR');
+    prepareOut({ path: values.out, kind: 'dir', writes: series.patches.map(patchFileName), inputs: [input] });
     for (const path of await writeFormatPatches(series.patches, values.out)) process.stdout.write(path + '\n');
     return 0;
   },
