@@ -19,7 +19,7 @@ import type { ProfileName } from '../model/profiles.ts';
 import { writeReportSet } from '../report/index.ts';
 import { exitCodeOf, newReport, type KernelRun, type RunReport } from '../report/report.ts';
 import { allScenarios, scenarioOf, type LoadedSpec, type ScenarioRef } from '../specs/load.ts';
-import { shardOf, type Shard } from '../specs/select.ts';
+import { corpusIdentity, shardOf, type Shard } from '../specs/select.ts';
 
 export interface GateKernel {
   /** Recipe name or file, or an image path. */
@@ -51,6 +51,8 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const started = new Date();
   const refs = shardOf(allScenarios(o.specs), o.shard);
   const report = newReport(started);
+  report.corpus = corpusIdentity(allScenarios(o.specs));
+  if (o.shard) report.shard = o.shard;
   mkdirSync(o.outDir, { recursive: true });
   const workDir = o.keep ? join(o.outDir, 'work') : undefined;
   try {
@@ -78,7 +80,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     // One boot per kernel, all kernels at once: TCG runs a guest on one host
     // core, and the machine has more than one.
     const runOne = async (k: GateKernel, i: number): Promise<KernelRun> => {
-      const { target, label } = targets[i]!;
+      const { target, label, identity } = targets[i]!;
       const { items, files } = scenarioItems(refs, compiled, 'qemu');
       const p = peer ? peerItems(peer, true) : { items: [], files: [] };
       const progress: Progress = (e) => o.progress({ ...e, phase: `${label}: ${e.phase}` });
@@ -90,6 +92,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
         label,
         profile: k.profile,
         target: run.info,
+        image: identity,
         results: judgeItems(refs, scenarioResults, oracle, (r) => reproduceCommand(r, label)),
         ...(peer ? { peer: peerOf(run.results, peer) } : {}),
       };

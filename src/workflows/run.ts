@@ -2,7 +2,7 @@
 // suite, run its items, judge each observation. `run`, repro checks,
 // minimization and fuzz batches all go through it.
 import type { Progress } from '../core/progress.ts';
-import type { Target } from '../core/target.ts';
+import type { KernelIdentity, Target } from '../core/target.ts';
 import type { CompiledProgram } from '../exec/compile.ts';
 import { checkGuestMemory } from '../exec/guest-memory.ts';
 import { buildSuite, scenarioItems } from '../exec/suite.ts';
@@ -11,6 +11,7 @@ import type { Oracle } from '../judge/oracle.ts';
 import { shellQuote } from '../core/text.ts';
 import { newReport, type KernelRun, type RunReport } from '../report/report.ts';
 import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
+import { corpusIdentity } from '../specs/select.ts';
 import { openTarget, type TargetChoice } from './target.ts';
 
 export interface RunOptions {
@@ -18,6 +19,8 @@ export interface RunOptions {
   target: Target;
   oracle: Oracle;
   label: string;
+  /** Which kernel exactly, for the report. */
+  image?: KernelIdentity;
   /** How to rerun one scenario, for the report. */
   reproduce: (ref: ScenarioRef) => string;
   progress?: Progress;
@@ -34,6 +37,7 @@ export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
     label: opts.label,
     profile: opts.oracle.profile,
     target: info,
+    ...(opts.image ? { image: opts.image } : {}),
     results: judgeItems(opts.refs, results, opts.oracle, opts.reproduce),
   };
 }
@@ -48,19 +52,21 @@ export interface RunCorpusRequest {
 /** `uringspec run`: the scenarios on one target, as a report. */
 export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
   const report = newReport();
+  report.corpus = corpusIdentity(r.refs);
   const t0 = Date.now();
   r.progress({ phase: 'compile', detail: `${r.refs.length} scenario(s)` });
   const compiled = await buildSuite(r.refs, r.signal ? { signal: r.signal } : {});
   r.progress({ phase: 'compile', detail: compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms` });
   // Before a kernel is built or booted.
   if (r.choice.kind === 'qemu') checkGuestMemory(r.refs, scenarioItems(r.refs, compiled, 'qemu').files);
-  const { target, label, oracle } = await openTarget(r.choice, r.progress, r.signal);
+  const { target, label, identity, oracle } = await openTarget(r.choice, r.progress, r.signal);
   const kernelArgs = r.choice.kernel ? ['--kernel', r.choice.kernel] : [];
   const run = await runScenarios({
     refs: r.refs,
     target,
     oracle,
     label,
+    image: identity,
     compiled,
     progress: r.progress,
     ...(r.signal ? { signal: r.signal } : {}),

@@ -3,7 +3,7 @@
 // needed. Shared by run, repro, minimize and fuzz.
 import { UsageError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
-import type { Target } from '../core/target.ts';
+import type { KernelIdentity, Target } from '../core/target.ts';
 import { makeTarget, type Accel } from '../exec/targets.ts';
 import { modelOracle, profileForKernel, type Oracle } from '../judge/oracle.ts';
 import { PROFILE_NAMES, type ProfileName } from '../model/profiles.ts';
@@ -25,6 +25,7 @@ export interface TargetChoice {
 export interface OpenTarget {
   target: Target;
   label: string;
+  identity: KernelIdentity;
   oracle: Oracle;
   kind: 'host' | 'qemu';
 }
@@ -44,12 +45,12 @@ export function checkTargetChoice(v: TargetValues): TargetChoice {
 }
 
 export async function openTarget(c: TargetChoice, progress: Progress, signal?: AbortSignal): Promise<OpenTarget> {
-  const { target, label } = await makeTarget({
+  const { target, label, identity } = await makeTarget({
     kind: c.kind,
     ...(c.kernel ? { kernel: c.kernel } : {}),
     accel: c.accel,
     progress,
     ...(signal ? { signal } : {}),
   });
-  return { target, label, oracle: await modelOracle(c.profile), kind: c.kind };
+  return { target, label, identity, oracle: await modelOracle(c.profile), kind: c.kind };
 }
