@@ -23,6 +23,9 @@ export interface Series {
   /** Other versions present in the input (not selected). */
   otherVersions: number[];
   coverSubject?: string;
+  /** The cover letter's bracketed tags as posted, e.g. "PATCHSET RFC 0/7". */
+  coverTags?: string;
+  coverMessageId?: string;
   patches: Patch[];
 }
 
@@ -119,6 +122,7 @@ export async function readSeries(input: string, opts: ReadSeriesOptions = {}): P
         message: body.message,
         diff: body.diff,
         source: msg.where,
+        ...(msg.messageId ? { messageId: msg.messageId } : {}),
       },
     });
   }
@@ -161,7 +165,8 @@ export async function readSeries(input: string, opts: ReadSeriesOptions = {}): P
     format,
     version,
     otherVersions: versions.filter((v) => v !== version),
-    ...(cover ? { coverSubject: cover.subj.title } : {}),
+    ...(cover ? { coverSubject: cover.subj.title, coverTags: cover.subj.tags } : {}),
+    ...(cover?.msg.messageId ? { coverMessageId: cover.msg.messageId } : {}),
     patches: [...byIndex.values()].sort((a, b) => a.patch.index - b.patch.index).map((c) => c.patch),
   };
 }
