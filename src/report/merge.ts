@@ -10,7 +10,7 @@
 import { InfraError } from '../core/errors.ts';
 import type { KernelIdentity } from '../core/target.ts';
 import { regressions } from '../judge/peer.ts';
-import type { KernelRun, RunReport } from './report.ts';
+import { totals, type KernelRun, type RunReport } from './report.ts';
 
 export class MergeError extends InfraError {}
 
@@ -26,24 +26,50 @@ const imageText = (i: KernelIdentity | undefined, k: KernelRun): string =>
 
 const kernelText = (k: KernelRun): string => `${imageText(k.image, k)}, model ${k.profile}`;
 
-/** What keeps a parsed JSON value from being a report merge can read, or undefined. */
+const obj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const list = (x: unknown, each: (e: unknown) => boolean = () => true) => Array.isArray(x) && x.every(each);
+const isStr = (x: unknown) => typeof x === 'string';
+const isNum = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+/** Verdict statuses, as totals() counts them. */
+const STATUSES = Object.keys(totals([])).filter((k) => k !== 'total');
+
+/** What is wrong with one result for the reporters, or undefined. */
+function resultProblem(r: unknown): string | undefined {
+  if (!obj(r) || !isStr(r.id) || !isStr(r.file) || !isNum(r.line)) return 'has no id, file and line';
+  if (!STATUSES.includes(r.status as string)) return `has status ${JSON.stringify(r.status)}, not one of ${STATUSES.join(', ')}`;
+  for (const k of ['title', 'summary', 'reproduce']) if (!isStr(r[k])) return `has no ${k}`;
+  if (!isNum(r.durationMs)) return 'has no durationMs';
+  for (const k of ['tags', 'kernelSplats']) if (!list(r[k], isStr)) return `${k} is not a list of strings`;
+  const diff = (d: unknown) => obj(d) && ['where', 'field', 'expected', 'got'].every((k) => isStr(d[k]));
+  for (const k of ['diffs', 'pinConflicts']) if (!list(r[k], diff)) return `${k} is not a list of {where, field, expected, got}`;
+  if (!list(r.cqes, (c) => obj(c) && isNum(c.step) && isStr(c.userData) && isNum(c.res) && isNum(c.flags)))
+    return 'cqes is not a list of {step, userData, res, flags}';
+  if (r.expected !== undefined && !list(r.expected, obj)) return 'expected is not a list';
+  return undefined;
+}
+
+/** What keeps a parsed JSON value from being a report that merge and the reporters can read, or undefined. */
 export function reportShapeProblem(v: unknown): string | undefined {
-  const obj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
   if (!obj(v) || v.tool !== 'uringspec') return 'not a uringspec JSON report';
-  if (typeof v.version !== 'string' || typeof v.startedAt !== 'string' || typeof v.durationMs !== 'number')
-    return 'no version, startedAt or durationMs';
+  if (!isStr(v.version) || !isStr(v.startedAt) || !isNum(v.durationMs) || typeof v.incomplete !== 'boolean')
+    return 'no version, startedAt, durationMs or incomplete';
   if (!Array.isArray(v.kernels)) return '"kernels" is not a list';
   for (const [i, k] of v.kernels.entries()) {
-    if (!obj(k) || typeof k.label !== 'string' || typeof k.profile !== 'string') return `kernels[${i}] has no label or profile`;
-    if (
-      !Array.isArray(k.results) ||
-      !k.results.every((r) => obj(r) && typeof r.id === 'string' && typeof r.file === 'string' && typeof r.line === 'number')
-    )
-      return `kernels[${i}].results is not a list of results with id, file and line`;
+    if (!obj(k) || !isStr(k.label) || !isStr(k.profile)) return `kernels[${i}] has no label or profile`;
+    if (!obj(k.target) || !isStr(k.target.kind) || !isStr(k.target.kernel)) return `kernels[${i}].target is not {kind, kernel}`;
+    if (!Array.isArray(k.results)) return `kernels[${i}].results is not a list`;
+    for (const [j, r] of k.results.entries()) {
+      const problem = resultProblem(r);
+      if (problem) return `kernels[${i}].results[${j}] ${problem}`;
+    }
+    const peer = (p: unknown) =>
+      obj(p) && isStr(p.test) && isStr(p.status) && isNum(p.durationMs) && list(p.kernelSplats, isStr) && isStr(p.tail);
+    if (k.peer !== undefined && !list(k.peer, peer)) return `kernels[${i}].peer is not a list of liburing test results`;
+    if (k.image !== undefined && !(obj(k.image) && isStr(k.image.label))) return `kernels[${i}].image is not {label, ...}`;
   }
+  if (v.regressions !== undefined && !list(v.regressions, isStr)) return '"regressions" is not a list of strings';
   const c = v.corpus;
-  if (c !== undefined && !(obj(c) && typeof c.hash === 'string' && typeof c.count === 'number' && Array.isArray(c.ids)))
-    return '"corpus" is not {count, hash, ids}';
+  if (c !== undefined && !(obj(c) && isStr(c.hash) && isNum(c.count) && list(c.ids, isStr))) return '"corpus" is not {count, hash, ids}';
   const s = v.shard;
   if (
     s !== undefined &&

@@ -117,12 +117,34 @@ describe('report merge', () => {
       const r = await cli('report', 'merge', f, '--out', join(dir, 'm5'));
       expect(r.exitCode).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^uringspec report: ${f}: not a uringspec JSON report$`, 'm'));
-      const g = join(dir, 'broken.json');
-      writeFileSync(g, JSON.stringify({ ...full, kernels: [{ label: 'x', profile: 'host', results: [{}] }] }));
-      const b = await cli('report', 'merge', g, '--out', join(dir, 'm6'));
-      expect(b.exitCode).toBe(2);
-      expect(b.stderr).toMatch(/kernels\[0\]\.results is not a list of results with id, file and line/);
-      expect(`${r.stderr}${b.stderr}`).not.toMatch(/internal error/);
+      // Hand-edited reports: each damage named, none reaching a reporter.
+      const damaged: [string, (r: RunReport) => unknown][] = [
+        ['kernels[0].target is not {kind, kernel}', (x) => ({ ...x, kernels: [{ ...x.kernels[0], target: undefined }] })],
+        [
+          'kernels[0].results[1] has status "weird"',
+          (x) => ({
+            ...x,
+            kernels: [{ ...x.kernels[0], results: x.kernels[0]!.results.map((y, i) => (i === 1 ? { ...y, status: 'weird' } : y)) }],
+          }),
+        ],
+        [
+          'kernels[0].results[0] diffs is not a list of {where, field, expected, got}',
+          (x) => ({ ...x, kernels: [{ ...x.kernels[0], results: x.kernels[0]!.results.map((y) => ({ ...y, diffs: null })) }] }),
+        ],
+        ['"corpus" is not {count, hash, ids}', (x) => ({ ...x, corpus: { ...x.corpus, ids: 5 } })],
+        ['"shard" is not {index, count} with 1 <= index <= count', (x) => ({ ...x, shard: { index: 3, count: 2 } })],
+      ];
+      for (const [i, [message, damage]] of damaged.entries()) {
+        const g = join(dir, `damaged-${i}.json`);
+        writeFileSync(g, JSON.stringify(damage(full)));
+        const b = await cli('report', 'merge', g, '--out', join(dir, `m6-${i}`));
+        expect(b.exitCode).toBe(2);
+        expect(b.stderr).toContain(`uringspec report: ${g}: ${message}`);
+        expect(b.stderr).not.toMatch(/internal error/);
+      }
+      // The undamaged report alone merges (one unsharded report is its own whole set).
+      const alone = await cli('report', 'merge', join(dir, 'full.json'), '--out', join(dir, 'm7'));
+      expect(alone.exitCode, alone.stderr).toBe(0);
     },
     T,
   );
