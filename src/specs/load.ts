@@ -100,7 +100,10 @@ export function loadSpecText(file: string, text: string): LoadResult {
 export function loadSpecFile(file: string): LoadResult {
   let text: string;
   try {
-    const size = statSync(file).size;
+    const st = statSync(file);
+    // A FIFO or a device would block the read or never end.
+    if (!st.isFile()) return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: 'not a regular file' }] };
+    const size = st.size;
     if (size > limitOf('specFileBytes'))
       return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: overLimit('specFileBytes', size) }] };
     text = readFileSync(file, 'utf8');

@@ -159,6 +159,26 @@ describe('loading', () => {
   );
 
   it(
+    'a FIFO or a device named as a spec, or nesting deeper than the parser goes: exit 2, never a hang or an internal error',
+    async () => {
+      const fifo = join(tmp(), 'pipe.yaml');
+      await execa('mkfifo', [fifo]);
+      for (const f of [fifo, '/dev/zero']) {
+        const r = await cli(['check', f]);
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toContain(`${rel(f)}:0:0: not a regular file`);
+      }
+      const deep = join(tmp(), 'deep.yaml');
+      writeFileSync(deep, `version: 1\nscenarios: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`);
+      const d = await cli(['check', deep]);
+      expect(d.exitCode).toBe(2);
+      expect(d.stderr).toMatch(new RegExp(`^${rel(deep)}:2:\\d+: YAML: `, 'm'));
+      noInternalError(d);
+    },
+    T,
+  );
+
+  it(
     'a res range with min > max is rejected at its file:line:col',
     async () => {
       const f = join(tmp(), 'range.yaml');
