@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeReports } from '../../src/report/merge.ts';
 import type { RunReport } from '../../src/report/report.ts';
+import { TerminalReporter } from '../../src/report/terminal.ts';
 import type { ScenarioResult } from '../../src/judge/result.ts';
 import { parseShard, shardOf } from '../../src/specs/select.ts';
 
@@ -72,6 +73,9 @@ describe('sharding', () => {
     expect(merged.incomplete).toBe(false);
     expect(merged.corpus).toEqual(corpus);
     expect(merged.mergedShards).toBe(2);
+    // A shard says it is one; the merge does not.
+    expect(new TerminalReporter().render(shards[0]!)).toContain('SHARD 1/2 of 11 scenarios: the verdict is the merge of every shard');
+    expect(new TerminalReporter().render(merged)).not.toContain('SHARD');
   });
 
   it('refuses a set that is not whole: a missing or duplicated shard, another split, an unsharded report', () => {
