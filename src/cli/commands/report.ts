@@ -24,6 +24,7 @@ ${VERDICT_EXIT_USAGE}`,
     const [verb, ...files] = positionals;
     if (verb !== 'merge') throw new UsageError(`unknown report verb "${verb ?? ''}"`);
     if (!files.length) throw new UsageError('name the JSON reports to merge');
+    prepareOut({ path: values.out, kind: 'dir', writes: reportSetFiles(), inputs: files });
     const reports = files.map((f) => {
       let r: unknown;
       try {
@@ -35,7 +36,6 @@ ${VERDICT_EXIT_USAGE}`,
       if (problem) throw new UsageError(`${f}: ${problem}`);
       return r as RunReport;
     });
-    prepareOut({ path: values.out, kind: 'dir', writes: reportSetFiles(), inputs: files });
     const merged = mergeReports(reports, files);
     writeReportSet(merged, values.out);
     process.stdout.write(new TerminalReporter().render(merged));
