@@ -14,7 +14,7 @@ import { generateScenarios } from '../specs/arbitrary.ts';
 import { inMemorySpec, specText } from '../specs/memory.ts';
 import { minimize } from '../specs/minimize.ts';
 import { batchRunner } from './batch.ts';
-import { openTarget, type TargetChoice } from './target.ts';
+import { describeKernel, openTarget, type TargetChoice } from './target.ts';
 
 export interface FuzzRequest {
   count: number;
@@ -45,7 +45,8 @@ export interface FuzzResult {
 
 export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   const t0 = performance.now();
-  const { target, label, oracle } = await openTarget(r.choice, r.progress, r.signal);
+  const { target, label, identity, oracle } = await openTarget(r.choice, r.progress, r.signal);
+  const kernel = (await describeKernel(r.choice, { label, identity })).line;
   const run = batchRunner(target, oracle, label, undefined, r.signal);
   const scenarios = generateScenarios(r.count, r.seed);
   const found = new Map<string, FuzzFinding>();
@@ -76,7 +77,7 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
       writeFileSync(
         join(dir, 'repro.c'),
         prediction.kind === 'prediction'
-          ? generateRepro(spec, 0, prediction, { kernel: label, profile: oracle.profile })
+          ? generateRepro(spec, 0, prediction, { kernel, profile: oracle.profile })
           : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c,
       );
       writeFileSync(join(dir, 'report.txt'), `${sig}\n${res.summary}\n${res.diffs.map(describeDiff).join('\n')}\n`);

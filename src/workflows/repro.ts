@@ -10,12 +10,12 @@ import { checkGuestMemory } from '../exec/guest-memory.ts';
 import { describeScenario } from '../generator/describe.ts';
 import { describeNeeds, liburingNeeds } from '../generator/liburing-api.ts';
 import { generateRepro } from '../generator/repro.ts';
-import { describeOrigin, describeSeriesOrigin, kernelOrigin } from '../kernel/origin.ts';
+import { describeOrigin, describeSeriesOrigin } from '../kernel/origin.ts';
 import { formatHeader } from '../series/mail.ts';
 import { describeDiff } from '../report/reporter.ts';
 import type { LoadedSpec } from '../specs/load.ts';
 import { runScenarios } from './run.ts';
-import { openTarget, type TargetChoice } from './target.ts';
+import { describeKernel, openTarget, type TargetChoice } from './target.ts';
 
 export const REPRO_CFLAGS = ['-O2', '-Wall', '-Wextra', '-Werror', '-static'];
 
@@ -46,8 +46,7 @@ export async function makeRepro(r: ReproRequest): Promise<ReproResult> {
   const { target, label, identity, oracle, kind } = await openTarget(r.choice, r.progress, r.signal);
   const prediction = oracle.predict(sc);
   if (prediction.kind === 'no-oracle') throw new NoOracleError(`the model has no oracle for ${sc.id}: ${prediction.reason}`);
-  const origin = r.choice.kernel ? await kernelOrigin(r.choice.kernel) : undefined;
-  const kernel = origin ? `${label}: ${describeOrigin(origin)}` : identity.uname ? `${label} (${identity.uname})` : label;
+  const { line: kernel, origin } = await describeKernel(r.choice, { label, identity });
   const c = generateRepro(r.spec, r.index, prediction, { kernel, profile: oracle.profile });
   const needs = describeNeeds(liburingNeeds(c));
   mkdirSync(r.outDir, { recursive: true });

@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
 import type { KernelIdentity, Target } from '../core/target.ts';
 import { makeTarget, type Accel } from '../exec/targets.ts';
+import { describeOrigin, kernelOrigin, type KernelOrigin } from '../kernel/origin.ts';
 import { modelOracle, profileForKernel, type Oracle } from '../judge/oracle.ts';
 import { PROFILE_NAMES, type ProfileName } from '../model/profiles.ts';
 
@@ -42,6 +43,20 @@ export function checkTargetChoice(v: TargetValues): TargetChoice {
     throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
   const profile = (v.profile as ProfileName | undefined) ?? profileForKernel(kind, v.kernel);
   return { kind, ...(v.kernel ? { kernel: v.kernel } : {}), accel, profile };
+}
+
+/**
+ * The kernel in one line for people (a reproducer's header): a recipe by its
+ * Debian base and series under test, the host by uname, an image by its name.
+ * The origin, when the kernel is a recipe, for the full list.
+ */
+export async function describeKernel(
+  c: TargetChoice,
+  t: Pick<OpenTarget, 'label' | 'identity'>,
+): Promise<{ line: string; origin?: KernelOrigin }> {
+  const origin = c.kernel ? await kernelOrigin(c.kernel) : undefined;
+  if (origin) return { line: `${t.label}: ${describeOrigin(origin)}`, origin };
+  return { line: t.identity.uname ? `${t.label} (${t.identity.uname})` : t.label };
 }
 
 export async function openTarget(c: TargetChoice, progress: Progress, signal?: AbortSignal): Promise<OpenTarget> {
