@@ -136,7 +136,8 @@ async function getOrBuild(dir: string, req: EntryRequest): Promise<Entry> {
       // Another process may have built it while this one waited.
       const problem = await checkEntry(dir);
       if (!req.rebuild && problem === undefined) return { dir, hit: true };
-      if (problem && problem !== 'missing') req.log?.(`cache entry ${dir} is broken (${problem}): rebuilding it`);
+      // Always said, also under --quiet: a broken entry is news, and never silently a verdict.
+      if (problem && problem !== 'missing') process.stderr.write(`uringspec: cache entry ${dir} is broken (${problem}): rebuilding it\n`);
       const tmp = `${dir}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
       await mkdir(tmp, { recursive: true });
       try {

@@ -1,8 +1,10 @@
 // A lock across processes for a cache entry or the shared kernel tree: two
 // builds (two terminals, CI and a developer, two kernels of one gate) must not
 // write the same thing at once. mkdir is atomic; the owner's pid is written
-// inside. A lock is taken over when its owner is gone, or when it has no pid
-// file and is older than a minute (a process killed between mkdir and write).
+// inside (written to a temporary name and renamed, so a reader never sees it
+// half written). A lock is taken over when its owner is gone, or when it has
+// no readable pid file and is older than a minute (a process killed between
+// mkdir and write); one waiter at a time takes over (breakStale).
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -24,11 +26,12 @@ interface Owner {
   host: string;
 }
 
+/** The owner named by the pid file; undefined when there is none or it is not "<pid> <host>" (yet). */
 async function ownerOf(dir: string): Promise<Owner | undefined> {
   const text = await readFile(`${dir}/pid`, 'utf-8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  const [pid, host] = text.trim().split(' ');
-  return { pid: Number(pid), host: host ?? hostname() };
+  const m = text === undefined ? null : /^([1-9][0-9]*)(?: (\S+))?\s*$/.exec(text);
+  if (!m) return undefined;
+  return { pid: Number(m[1]), host: m[2] ?? hostname() };
 }
 
 /** Why the lock at dir may be taken over, or undefined while its owner may still hold it. */
@@ -36,7 +39,7 @@ async function staleReason(dir: string): Promise<string | undefined> {
   const owner = await ownerOf(dir);
   if (owner) {
     if (owner.host !== hostname()) return undefined; // another machine's lock on a shared cache: wait
-    return owner.pid > 0 && alive(owner.pid) ? undefined : `its owner (pid ${owner.pid}) is gone`;
+    return alive(owner.pid) ? undefined : `its owner (pid ${owner.pid}) is gone`;
   }
   const st = await stat(dir).catch(() => undefined);
   if (!st) return undefined; // released meanwhile
@@ -50,6 +53,37 @@ export interface LockOptions {
   pollMs?: number;
 }
 
+const BREAKER_STALE_MS = 10_000;
+
+/**
+ * Removes the stale lock at dir, under a second lock (dir.break) so that two
+ * waiters never both act on one stale lock: the second would otherwise remove
+ * the fresh lock the first had just taken (two holders, two builds). Whether
+ * the lock is stale is checked again under the breaker. A breaker is held for
+ * milliseconds; one older than 10 s was left by a killed process and goes.
+ */
+async function breakStale(dir: string, o: LockOptions): Promise<void> {
+  const breaker = `${dir}.break`;
+  try {
+    await mkdir(breaker);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    const st = await stat(breaker).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > BREAKER_STALE_MS) await rm(breaker, { recursive: true, force: true });
+    else await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
+    return;
+  }
+  try {
+    const stale = await staleReason(dir);
+    if (stale) {
+      o.log?.(`taking over the lock ${dir}: ${stale}`);
+      await rm(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await rm(breaker, { recursive: true, force: true });
+  }
+}
+
 export async function withLock<T>(dir: string, fn: () => Promise<T>, o: LockOptions = {}): Promise<T> {
   let announced = false;
   await mkdir(dirname(dir), { recursive: true });
@@ -57,23 +91,14 @@ export async function withLock<T>(dir: string, fn: () => Promise<T>, o: LockOpti
     o.signal?.throwIfAborted();
     try {
       await mkdir(dir);
-      await writeFile(`${dir}/pid`, `${process.pid} ${hostname()}\n`);
+      const tmp = `${dir}/pid.${randomBytes(4).toString('hex')}`;
+      await writeFile(tmp, `${process.pid} ${hostname()}\n`);
+      await rename(tmp, `${dir}/pid`);
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const stale = await staleReason(dir);
-      if (stale) {
-        // Move it aside atomically (only one waiter wins the rename), then delete.
-        const aside = `${dir}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
-        if (
-          await rename(dir, aside).then(
-            () => true,
-            () => false,
-          )
-        ) {
-          o.log?.(`taking over the lock ${dir}: ${stale}`);
-          await rm(aside, { recursive: true, force: true });
-        }
+      if (await staleReason(dir)) {
+        await breakStale(dir, o);
         continue;
       }
       if (!announced) {

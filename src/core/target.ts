@@ -108,6 +108,19 @@ export interface TargetInfo {
   restores?: number;
 }
 
+/**
+ * Which kernel image ran, beyond its label: the content key of a recipe build
+ * (the cache entry kernels/<label>-<cacheKey>), the sha256 of an image given
+ * by path, or the host's uname. Two reports with equal identities ran the same kernel.
+ */
+export interface KernelIdentity {
+  label: string;
+  cacheKey?: string;
+  sha256?: string;
+  /** Host runs: uname -r and -v. */
+  uname?: string;
+}
+
 export interface Target {
   readonly kind: 'host' | 'qemu';
   /**

@@ -2,10 +2,11 @@
 // kernel named by recipe or image (built or found in the cache first). QEMU
 // pieces are loaded only when needed, so host runs never touch the kernel
 // pipeline.
-import { release } from 'node:os';
+import { release, version } from 'node:os';
 import type { Progress } from '../core/progress.ts';
-import type { Target } from '../core/target.ts';
+import type { KernelIdentity, Target } from '../core/target.ts';
 import type { Recipe } from '../kernel/recipe.ts';
+import { limitOf } from '../specs/limits.ts';
 import { HostTarget } from './host-target.ts';
 
 export type Accel = 'auto' | 'kvm' | 'tcg';
@@ -27,10 +28,15 @@ export interface MadeTarget {
   label: string;
   /** The image a QEMU target boots. */
   image?: string;
+  /** Which kernel exactly (recorded in reports; report merge compares it). */
+  identity: KernelIdentity;
 }
 
 export async function makeTarget(req: TargetRequest): Promise<MadeTarget> {
-  if (req.kind === 'host') return { target: new HostTarget(), label: `host ${release()}` };
+  if (req.kind === 'host') {
+    const label = `host ${release()}`;
+    return { target: new HostTarget(), label, identity: { label, uname: `${release()} ${version()}` } };
+  }
   const { resolveKernel } = await import('../kernel/resolve-kernel.ts');
   const { QemuTarget } = await import('../vm/qemu-target.ts');
   const k = await resolveKernel(req.kernel!, { progress: req.progress, ...(req.signal ? { signal: req.signal } : {}) });
@@ -38,7 +44,13 @@ export async function makeTarget(req: TargetRequest): Promise<MadeTarget> {
     image: k.image,
     label: k.label,
     accel: req.accel ?? 'auto',
+    memMB: limitOf('guestMemMB'),
     ...(req.workDir ? { workDir: req.workDir } : {}),
   });
-  return { target, label: k.label, image: k.image };
+  const identity: KernelIdentity = {
+    label: k.label,
+    ...(k.cacheKey ? { cacheKey: k.cacheKey } : {}),
+    ...(k.sha256 ? { sha256: k.sha256 } : {}),
+  };
+  return { target, label: k.label, image: k.image, identity };
 }

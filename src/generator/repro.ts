@@ -7,6 +7,7 @@ import type { LoadedSpec } from '../specs/load.ts';
 import { layoutOf, type Layout } from '../specs/layout.ts';
 import type { Scenario } from '../specs/schema.ts';
 import { cComment, cInt, cString, cU64, cUint } from './c-literal.ts';
+import { describeNeeds, liburingNeeds } from './liburing-api.ts';
 import { runtimeFor } from './runtime.ts';
 import { emitScenario, scenarioFunctionName } from './scenario.ts';
 import { Emitter } from './source.ts';
@@ -15,7 +16,7 @@ const EOPNOTSUPP = -95;
 const EINVAL = -22;
 
 export interface ReproMeta {
-  /** e.g. "sendzc-provided-rfc (6.12.8 + [PATCHSET RFC 0/7] ...)". */
+  /** e.g. "sendzc-provided-rfc: Debian linux 6.12.8-1 + [PATCHSET RFC 0/7] ... (v1, Message-ID <...>)". */
   kernel: string;
   profile: string;
 }
@@ -23,6 +24,11 @@ export interface ReproMeta {
 export function generateRepro(spec: LoadedSpec, index: number, prediction: Prediction, meta: ReproMeta): string {
   const sc = spec.spec.scenarios[index]!;
   const layout = layoutOf(sc);
+  const body = new Emitter();
+  emitScenario(sc, { basePath: [spec.file, 'scenarios', index], epilogue: (o) => emitChecks(sc, layout, prediction, o) }, body);
+  // The runtime is the suite's own header, inlined (only what this file calls) so the file stands alone.
+  const runtime = runtimeFor(body.toString()).replace(/\n$/, '');
+  const needs = describeNeeds(liburingNeeds(runtime + body.toString()));
   const out = new Emitter();
   out.line('/* SPDX-License-Identifier: MIT */');
   out.line('/*');
@@ -40,13 +46,11 @@ export function generateRepro(spec: LoadedSpec, index: number, prediction: Predi
   out.line(' * observed on ', cComment(meta.kernel), '.');
   out.line(' *');
   out.line(' * Build: gcc -O2 -o repro repro.c -luring');
+  out.line(' * Needs: ', cComment(needs));
   out.line(' * Exit:  0 pass, 1 fail (prints expected vs got), 77 skip (kernel lacks the feature)');
   out.line(' */');
   out.line('#define USPEC_SETUP_FAILED 77');
-  const body = new Emitter();
-  emitScenario(sc, { basePath: [spec.file, 'scenarios', index], epilogue: (o) => emitChecks(sc, layout, prediction, o) }, body);
-  // The runtime is the suite's own header, inlined (only what this file calls) so the file stands alone.
-  for (const l of runtimeFor(body.toString()).replace(/\n$/, '').split('\n')) out.line(l);
+  for (const l of runtime.split('\n')) out.line(l);
   out.blank();
   out.append(body);
   out.blank();

@@ -115,6 +115,14 @@ export async function listRecipes(): Promise<string[]> {
     .sort();
 }
 
+/** The files a kernel argument reads: a recipe with its patches and config fragments, or the image itself. */
+export async function kernelInputs(kernel: string | Recipe): Promise<string[]> {
+  const recipe = typeof kernel === 'string' ? await findRecipe(kernel) : kernel;
+  if (!recipe) return [kernel as string];
+  const fragments = [...recipe.config.fragments, ...Object.values(recipe.variants).flatMap((v) => v.fragments)];
+  return [recipe.file, ...recipe.patches.map((p) => p.path), ...fragments];
+}
+
 /** A built-in recipe name ("baseline") or a path to a recipe file. */
 export async function findRecipe(nameOrPath: string): Promise<Recipe | undefined> {
   for (const ext of ['.yaml', '.yml']) {

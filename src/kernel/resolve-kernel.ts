@@ -6,6 +6,7 @@
 // 0.5 s less from QEMU start to init under TCG than the bzImage.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileSha256 } from '../core/cache.ts';
 import { InfraError } from '../core/errors.ts';
 import { type Progress } from '../core/progress.ts';
 import { buildKernel } from './build.ts';
@@ -26,6 +27,10 @@ export interface ResolvedKernel {
   /** The same kernel with debug info, for symbolizing crash reports (when there is one). */
   debugImage?: string;
   label: string;
+  /** Recipe builds: the content key of the build. */
+  cacheKey?: string;
+  /** Images given by path: their sha256. */
+  sha256?: string;
   /** Set when a recipe was built (or found in the cache). */
   cacheHit?: boolean;
   buildSeconds?: number;
@@ -111,7 +116,7 @@ export async function resolveKernel(arg: string | Recipe, opts: ResolveKernelOpt
       join(dirname(path), 'vmlinux.debug'),
       ...(kind === 'elf' ? [path] : [join(dirname(path), 'vmlinux')]),
     ].find((p) => existsSync(p));
-    return { image: path, label: basename(path), ...(debugImage ? { debugImage } : {}) };
+    return { image: path, label: basename(path), sha256: await fileSha256(path), ...(debugImage ? { debugImage } : {}) };
   }
   throw new InfraError(
     `no kernel "${arg}": not a recipe (known: ${(await listRecipes()).join(', ')}), not a *.yaml recipe file, not an image path`,
@@ -127,5 +132,5 @@ async function recipeKernel(recipe: Recipe, opts: ResolveKernelOptions): Promise
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.rebuild ? { rebuild: true } : {}),
   });
-  return { image: k.vmlinux, debugImage: k.vmlinuxDebug, label: k.name, cacheHit: k.cacheHit, buildSeconds: k.seconds };
+  return { image: k.vmlinux, debugImage: k.vmlinuxDebug, label: k.name, cacheKey: k.key, cacheHit: k.cacheHit, buildSeconds: k.seconds };
 }

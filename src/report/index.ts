@@ -26,6 +26,17 @@ export function reporterFor(format: ReportFormat): Reporter {
   }
 }
 
+const reportSet = (): Reporter[] => [
+  new KtapReporter(),
+  new JunitReporter(),
+  new JsonReporter(),
+  new HtmlReporter(),
+  new TerminalReporter(),
+];
+
+/** The file names writeReportSet writes. */
+export const reportSetFiles = (): string[] => reportSet().map((r) => r.fileName);
+
 export interface ReportSet {
   /** The files written. */
   files: string[];
@@ -42,7 +53,7 @@ export interface ReportSet {
 export function writeReportSet(report: RunReport, dir: string): ReportSet {
   mkdirSync(dir, { recursive: true });
   const set: ReportSet = { files: [], failed: [] };
-  for (const r of [new KtapReporter(), new JunitReporter(), new JsonReporter(), new HtmlReporter(), new TerminalReporter()]) {
+  for (const r of reportSet()) {
     const f = resolve(join(dir, r.fileName));
     try {
       writeFileSync(f, r.render(report));

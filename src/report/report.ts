@@ -1,7 +1,8 @@
 // The result of a run, as every reporter consumes it. The JSON reporter
 // writes exactly this shape (documented in docs/report-json.md).
-import type { TargetInfo } from '../core/target.ts';
+import type { KernelIdentity, TargetInfo } from '../core/target.ts';
 import { VERSION } from '../core/version.ts';
+import type { CorpusIdentity, Shard } from '../specs/select.ts';
 import type { PeerResult } from '../judge/peer.ts';
 import type { ScenarioResult } from '../judge/result.ts';
 import { EXIT } from '../core/errors.ts';
@@ -15,6 +16,8 @@ export interface KernelRun {
   /** The model profile the observations were compared with. */
   profile: string;
   target: TargetInfo;
+  /** Which image exactly: report merge refuses shards that ran different ones. */
+  image?: KernelIdentity;
   results: ScenarioResult[];
   /** liburing's own tests run in the same boot (gate only). */
   peer?: PeerResult[];
@@ -50,6 +53,12 @@ export interface RunReport {
   startedAt: string;
   durationMs: number;
   kernels: KernelRun[];
+  /** Every scenario the run was asked to run (all shards together). */
+  corpus?: CorpusIdentity;
+  /** This run's part of the corpus, when sharded (gate --shard i/n). */
+  shard?: Shard;
+  /** A merged report: how many shards it was merged from. */
+  mergedShards?: number;
   /** True when the run was interrupted or an infrastructure error stopped it: results are partial. */
   incomplete: boolean;
   /** Why the run is incomplete, when it is. */

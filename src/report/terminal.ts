@@ -43,6 +43,10 @@ export class TerminalReporter implements Reporter {
     if (report.regressions?.length)
       out.push(`REGRESSIONS (pass on the baseline, fail on the patched kernel): ${report.regressions.join(', ')}`);
     if (report.incomplete) out.push(`INCOMPLETE: ${report.incompleteReason ?? 'interrupted'}`);
+    if (report.shard)
+      out.push(
+        `SHARD ${report.shard.index}/${report.shard.count} of ${report.corpus?.count ?? '?'} scenarios: the verdict is the merge of every shard (uringspec report merge)`,
+      );
     out.push(closingLine(report));
     return out.join('\n') + '\n';
   }

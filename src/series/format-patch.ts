@@ -3,12 +3,8 @@
 // page or a multi-message mbox becomes one file per patch).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { encodeWords, headerValue } from './mail.ts';
 import type { Patch } from './schema.ts';
-
-function encodeHeader(value: string): string {
-  // git mailinfo decodes RFC 2047; raw UTF-8 also works but is not portable
-  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?b?${Buffer.from(value, 'utf-8').toString('base64')}?=`;
-}
 
 function rfc2822(iso: string): string {
   const d = new Date(iso);
@@ -21,9 +17,9 @@ export function toFormatPatch(p: Patch): string {
   const version = p.version > 1 ? ` v${p.version}` : '';
   return [
     'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001',
-    `From: ${encodeHeader(p.author.name)} <${email}>`,
+    `From: ${encodeWords(headerValue(p.author.name))} <${email}>`,
     `Date: ${p.rfc2822Date ?? rfc2822(p.date)}`,
-    `Subject: [PATCH${version}${numbering}] ${encodeHeader(p.subject)}`,
+    `Subject: [PATCH${version}${numbering}] ${encodeWords(headerValue(p.subject))}`,
     '',
     p.message,
     '---',

@@ -1,5 +1,7 @@
 // A mail message reduced to what series ingestion needs, plus the header and
-// body decoding shared by the mbox and format-patch readers.
+// body decoding shared by the mbox and format-patch readers, and the one way
+// a header is written (format-patch files, the reproducer's email).
+import { printable } from '../core/text.ts';
 
 export interface RawMessage {
   subject: string;
@@ -74,4 +76,53 @@ export function parseAddress(value: string): { name: string; email: string } {
   if (paren) return { name: paren[2]!.trim(), email: paren[1]! };
   if (/^\S+@\S+$/.test(decoded)) return { name: decoded, email: decoded };
   return { name: decoded, email: '' };
+}
+
+// ---- writing headers ------------------------------------------------------------
+
+/** A header value on one line: line breaks and tabs become spaces, other control characters are made visible. */
+export function headerValue(value: string): string {
+  return printable(value.replace(/[\r\n\t\v\f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ')).trim();
+}
+
+/**
+ * RFC 2047 encoded words (UTF-8, base64) for a value that is not plain ASCII:
+ * 36 bytes each (60 characters with =?UTF-8?B?...?=, so "Subject: " and the
+ * first word fit in 78), never splitting a character. Decoders drop the
+ * spaces between adjacent encoded words.
+ */
+export function encodeWords(value: string): string {
+  if (/^[\x20-\x7e]*$/.test(value)) return value;
+  const words: string[] = [];
+  let chunk = '';
+  for (const ch of value) {
+    if (Buffer.byteLength(chunk + ch) > 36) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += ch;
+  }
+  if (chunk) words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ');
+}
+
+/**
+ * "Name: value" from any string: one line (headerValue), encoded when not
+ * ASCII (encodeWords), folded before 78 characters at spaces (RFC 5322 2.2.3:
+ * a continuation line starts with a space). A value can never start another
+ * header.
+ */
+export function formatHeader(name: string, value: string): string {
+  const words = encodeWords(headerValue(value)).split(' ');
+  const lines: string[] = [];
+  let line = `${name}:`;
+  for (const w of words) {
+    if (line.length + 1 + w.length > 78 && line.trim() !== `${name}:`) {
+      lines.push(line);
+      line = '';
+    }
+    line += ` ${w}`;
+  }
+  lines.push(line);
+  return lines.join('\n');
 }

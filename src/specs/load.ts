@@ -1,11 +1,13 @@
 // Loads YAML spec files and turns every problem into a SpecError that names
 // file:line:col, the path inside the document, and the rule that was broken.
-// Order of checks: YAML syntax → zod schema → cross-field rules (rules.ts).
-import { readFileSync, statSync, readdirSync } from 'node:fs';
+// Order of checks: file size → YAML syntax → aliases → zod schema →
+// cross-field rules (rules.ts); the limits are in limits.ts.
+import { readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isNode, isPair, isScalar, isSeq, type Alias, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { closest } from '../core/text.ts';
+import { closest, printable } from '../core/text.ts';
+import { limitOf, overLimit } from './limits.ts';
 import { SpecFile, type Scenario } from './schema.ts';
 import { crossFieldRules } from './rules.ts';
 
@@ -39,8 +41,9 @@ export function allScenarios(specs: LoadedSpec[]): ScenarioRef[] {
 
 export type LoadResult = { ok: true; loaded: LoadedSpec } | { ok: false; errors: SpecError[] };
 
+/** One line, control characters made visible: file names and keys come from the user. */
 export function formatSpecError(e: SpecError): string {
-  return `${e.file}:${e.line}:${e.col}: ${e.path ? e.path + ': ' : ''}${e.message}`;
+  return printable(`${e.file}:${e.line}:${e.col}: ${e.path ? e.path + ': ' : ''}${e.message}`);
 }
 
 export function pathToString(path: readonly PropertyKey[]): string {
@@ -63,7 +66,19 @@ export function loadSpecText(file: string, text: string): LoadResult {
     };
   }
   const locate = (path: readonly PropertyKey[], key?: string) => locateNode(doc, path, key, pos);
-  const data = doc.toJS();
+  const aliases = aliasProblem(doc);
+  if (aliases) {
+    const p = pos(aliases.at.range?.[0] ?? 0);
+    return { ok: false, errors: [{ file, line: p.line, col: p.col, path: '', message: `YAML: ${aliases.message}` }] };
+  }
+  let data: unknown;
+  try {
+    // aliasProblem counts more strictly than the yaml package does: this cap is a second guard.
+    data = doc.toJS({ maxAliasCount: limitOf('yamlAliasNodes') });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    return { ok: false, errors: [{ file, line: 1, col: 1, path: '', message: `YAML: ${firstLine(e.message)}` }] };
+  }
   const parsed = SpecFile.safeParse(data);
   if (!parsed.success) {
     const errors = parsed.error.issues.flatMap((issue) => explainIssue(issue, []));
@@ -85,6 +100,12 @@ export function loadSpecText(file: string, text: string): LoadResult {
 export function loadSpecFile(file: string): LoadResult {
   let text: string;
   try {
+    const st = statSync(file);
+    // A FIFO or a device would block the read or never end.
+    if (!st.isFile()) return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: 'not a regular file' }] };
+    const size = st.size;
+    if (size > limitOf('specFileBytes'))
+      return { ok: false, errors: [{ file, line: 0, col: 0, path: '', message: overLimit('specFileBytes', size) }] };
     text = readFileSync(file, 'utf8');
   } catch (err) {
     return {
@@ -95,15 +116,43 @@ export function loadSpecFile(file: string): LoadResult {
   return loadSpecText(file, text);
 }
 
-/** Expands files and directories (recursively) into the .yaml/.yml files they name, sorted. */
+/** A spec file by its extension, in any case (*.yaml, *.yml, *.YAML). */
+export const SPEC_FILE_RE = /\.ya?ml$/i;
+
+/**
+ * Expands files and directories (recursively) into the spec files they name,
+ * sorted. Symbolic links to directories are followed; a directory reached
+ * twice is read once, and a link back into a directory being read is a loop,
+ * reported. A file reached through several links is loaded once.
+ */
 export function expandSpecPaths(inputs: string[]): { files: string[]; errors: SpecError[] } {
   const files: string[] = [];
   const errors: SpecError[] = [];
-  const walk = (dir: string) => {
+  const rel = (f: string) => relative(process.cwd(), resolve(f)) || f;
+  const fileError = (f: string, message: string) => errors.push({ file: f, line: 0, col: 0, path: '', message });
+  const readDirs = new Set<string>();
+  const walk = (dir: string, open: Map<string, string>) => {
+    const real = realpathSync(dir);
+    const outer = open.get(real);
+    if (outer !== undefined) return fileError(dir, `symbolic link loop: this is ${rel(outer)} again, which is being read`);
+    if (readDirs.has(real)) return;
+    readDirs.add(real);
+    const inner = new Map(open).set(real, dir);
     for (const ent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, ent.name);
-      if (ent.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(ent.name)) files.push(p);
+      let [isDir, isFile] = [ent.isDirectory(), ent.isFile()];
+      if (ent.isSymbolicLink()) {
+        let st;
+        try {
+          st = statSync(p);
+        } catch (e) {
+          if (SPEC_FILE_RE.test(ent.name)) fileError(p, `dangling symbolic link (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+          continue;
+        }
+        [isDir, isFile] = [st.isDirectory(), st.isFile()];
+      }
+      if (isDir) walk(p, inner);
+      else if (isFile && SPEC_FILE_RE.test(ent.name)) files.push(p);
     }
   };
   for (const input of inputs) {
@@ -111,14 +160,19 @@ export function expandSpecPaths(inputs: string[]): { files: string[]; errors: Sp
     try {
       st = statSync(input);
     } catch {
-      errors.push({ file: input, line: 0, col: 0, path: '', message: 'no such file or directory' });
+      fileError(input, 'no such file or directory');
       continue;
     }
-    if (st.isDirectory()) walk(input);
+    if (st.isDirectory()) walk(input, new Map());
     else files.push(input);
   }
-  const rel = files.map((f) => relative(process.cwd(), resolve(f)) || f);
-  return { files: [...new Set(rel)], errors };
+  // One entry per file, whatever the path it was reached by.
+  const seen = new Set<string>();
+  const unique = files.filter((f) => {
+    const real = realpathSync(f);
+    return !seen.has(real) && seen.add(real);
+  });
+  return { files: unique.map(rel), errors: errors.map((e) => ({ ...e, file: rel(e.file) })) };
 }
 
 /** Spec errors that stop a command before any work: main prints each at its file:line:col, exit 2. */
@@ -136,18 +190,41 @@ export function loadSpecsOrThrow(inputs: string[]): LoadedSpec[] {
   return specs;
 }
 
-/** Loads many files; scenario ids must be unique across all of them (they name tests in every report). */
+/**
+ * Loads many files; scenario ids must be unique across all of them (they name
+ * tests in every report). Stops at the file where the scenarios go over the
+ * per-run limit.
+ */
 export function loadSpecs(inputs: string[]): { specs: LoadedSpec[]; errors: SpecError[] } {
   const { files, errors } = expandSpecPaths(inputs);
   if (!files.length && !errors.length)
     errors.push({ file: inputs.join(' '), line: 0, col: 0, path: '', message: 'no .yaml spec files found' });
   const specs: LoadedSpec[] = [];
   const seen = new Map<string, string>();
+  const maxScenarios = limitOf('scenariosPerRun');
+  let count = 0;
   for (const f of files) {
     const r = loadSpecFile(f);
     if (!r.ok) {
       errors.push(...r.errors);
       continue;
+    }
+    const before = count;
+    count += r.loaded.spec.scenarios.length;
+    if (count > maxScenarios) {
+      const path = ['scenarios', maxScenarios - before];
+      errors.push({
+        file: f,
+        line: r.loaded.lineOf(path),
+        col: 1,
+        path: pathToString(path),
+        message: overLimit(
+          'scenariosPerRun',
+          f === files[files.length - 1] ? count : `at least ${count}`,
+          `scenario ${maxScenarios + 1} of this run`,
+        ),
+      });
+      break;
     }
     r.loaded.spec.scenarios.forEach((s, i) => {
       const prev = seen.get(s.id);
@@ -298,6 +375,58 @@ const KNOWN_KEYS = [
 function suggest(k: string): string {
   const best = closest(k, KNOWN_KEYS);
   return best ? ` (did you mean "${best}"?)` : '';
+}
+
+// ---- YAML aliases ---------------------------------------------------------------
+
+/**
+ * What is wrong with the document's aliases, at the alias to blame: one that
+ * names no anchor before it, one inside the node it names, or the one with
+ * which the nodes reached through aliases go over the limit (an alias bomb:
+ * nine aliases of nine aliases of ... of a list, millions of nodes from a few
+ * lines). Each alias counts the size of the node it stands for, once per use.
+ */
+function aliasProblem(doc: Document): { at: Alias; message: string } | undefined {
+  const limit = limitOf('yamlAliasNodes');
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  const open = new Set<Node>();
+  let through = 0;
+  class Stop extends Error {
+    constructor(
+      readonly at: Alias,
+      message: string,
+    ) {
+      super(message);
+    }
+  }
+  const size = (node: unknown): number => {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target) throw new Stop(node, `alias *${node.source} has no anchor &${node.source} before it`);
+      if (open.has(target)) throw new Stop(node, `alias *${node.source} is inside the node it names`);
+      const n = sizes.get(target)!;
+      through += n;
+      if (through > limit) throw new Stop(node, overLimit('yamlAliasNodes', through, `at *${node.source} (${n} nodes)`));
+      return n;
+    }
+    if (!isNode(node)) return 1;
+    if (node.anchor) anchors.set(node.anchor, node);
+    open.add(node);
+    let n = 1;
+    if (isMap(node)) for (const p of node.items) n += size(p.key) + size(p.value);
+    else if (isSeq(node)) for (const item of node.items) n += size(item);
+    open.delete(node);
+    sizes.set(node, n);
+    return n;
+  };
+  try {
+    size(doc.contents);
+  } catch (e) {
+    if (e instanceof Stop) return { at: e.at, message: e.message };
+    throw e;
+  }
+  return undefined;
 }
 
 // ---- path → line:col ----------------------------------------------------------

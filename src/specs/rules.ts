@@ -3,6 +3,7 @@
 // offending value so the loader can name its line and column.
 import { abiRangeError } from './abi.ts';
 import { PAGE_SIZE } from './layout.ts';
+import { limitOf, overLimit } from './limits.ts';
 import type { SpecFile } from './schema.ts';
 
 export interface RuleError {
@@ -10,11 +11,10 @@ export interface RuleError {
   message: string;
 }
 
-/** Memory a scenario may allocate: keeps a typo from asking the guest for gigabytes. */
-export const MAX_SCENARIO_BYTES = 64 << 20;
-
 export function crossFieldRules(spec: SpecFile): RuleError[] {
   const errors: RuleError[] = [];
+  // Memory a scenario may allocate: keeps a typo from asking the guest for gigabytes.
+  const maxBytes = limitOf('scenarioBytes');
   spec.scenarios.forEach((sc, si) => {
     const at = (...p: (string | number)[]) => ['scenarios', si, ...p];
     // A group is either one buffer ring or any number of classic provides.
@@ -123,8 +123,7 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
           message: `step ${seg.source_of_step} is not a send step`,
         });
     });
-    if (bytes > MAX_SCENARIO_BYTES)
-      errors.push({ path: at('id'), message: `scenario allocates ${bytes} bytes of buffers; the limit is ${MAX_SCENARIO_BYTES}` });
+    if (bytes > maxBytes) errors.push({ path: at('id'), message: overLimit('scenarioBytes', bytes) });
   });
   return errors;
 }

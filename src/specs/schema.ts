@@ -166,13 +166,17 @@ export const Ring = z.strictObject({
 });
 
 export const CqeFlag = z.enum(['BUFFER', 'MORE', 'SOCK_NONEMPTY', 'NOTIF', 'BUF_MORE']);
+/** A pinned range {min, max}, both inclusive; min > max would match nothing and pass as a silent contradiction. */
+const pinRange = () =>
+  z.strictObject({ min: z.number().int(), max: z.number().int() }).refine((r) => r.min <= r.max, {
+    error: (issue) => {
+      const r = issue.input as { min: number; max: number };
+      return `min ${r.min} is greater than max ${r.max}: the range is empty`;
+    },
+  });
 /** An expected result: an exact value, an errno name, or a range. */
 export const ResExpect = z.union(
-  [
-    z.number().int().min(-4095).max(0x7fffffff),
-    z.string().regex(/^-E[A-Z0-9]+$/, 'an errno like -EINVAL'),
-    z.strictObject({ min: z.number().int(), max: z.number().int() }),
-  ],
+  [z.number().int().min(-4095).max(0x7fffffff), z.string().regex(/^-E[A-Z0-9]+$/, 'an errno like -EINVAL'), pinRange()],
   { error: 'res: a number, an errno like -EINVAL, or {min, max}' },
 );
 export const CqeExpect = z.strictObject({

@@ -31,7 +31,7 @@ import type { Scenario } from '../specs/schema.ts';
 import { featuresOf, Rng, Synth, type Candidate, type SynthStats } from '../specs/synth/index.ts';
 import { batchRunner, type BatchRunner } from './batch.ts';
 import { runScenarios } from './run.ts';
-import { openTarget, type TargetChoice } from './target.ts';
+import { describeKernel, openTarget, type TargetChoice } from './target.ts';
 
 export interface FuzzRequest {
   seed: number;
@@ -135,7 +135,9 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   const deadline = r.budgetMs !== undefined ? t0 + r.budgetMs : Infinity;
   // a time-boxed run stops generating early enough to minimize what it found
   const generateUntil = r.budgetMs !== undefined && r.minimize ? t0 + (1 - MINIMIZE_SHARE) * r.budgetMs : deadline;
-  const { target, label, oracle, kind } = await openTarget(r.choice, r.progress, r.signal);
+  const { target, label, identity, oracle, kind } = await openTarget(r.choice, r.progress, r.signal);
+  // how reproducer headers name the kernel (a recipe by its Debian base and series)
+  const kernelLine = (await describeKernel(r.choice, { label, identity })).line;
   const run = batchRunner(target, oracle, label, undefined, r.signal);
 
   // 1. The corpus on this kernel: what is already known, and the coverage to compare with.
@@ -262,7 +264,7 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
     // all new findings minimized together at the end: every round of every finding is one batch (one boot)
     if (pending.length) {
       r.log(`[fuzz] minimizing ${pending.length} new finding(s)`);
-      findings.push(...(await saveFindings(r, pending, run, oracle, label, kind, deadline)));
+      findings.push(...(await saveFindings(r, pending, run, oracle, label, kernelLine, kind, deadline)));
     }
   } finally {
     clearInterval(timer);
@@ -348,6 +350,7 @@ async function saveFindings(
   run: BatchRunner,
   oracle: Oracle,
   label: string,
+  kernelLine: string,
   kind: 'host' | 'qemu',
   deadline: number,
 ): Promise<FuzzFinding[]> {
@@ -401,7 +404,7 @@ async function saveFindings(
     writeFileSync(
       cFile,
       prediction.kind === 'prediction'
-        ? generateRepro(spec, 0, prediction, { kernel: label, profile: oracle.profile })
+        ? generateRepro(spec, 0, prediction, { kernel: kernelLine, profile: oracle.profile })
         : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c,
     );
     return {

@@ -12,6 +12,7 @@ import type { Progress } from '../core/progress.ts';
 import type { ItemResult } from '../core/target.ts';
 import { shellQuote } from '../core/text.ts';
 import type { CompiledProgram } from '../exec/compile.ts';
+import { checkGuestMemory } from '../exec/guest-memory.ts';
 import { buildPeerSuite, peerItems, type PeerBinaries } from '../exec/peer-suite.ts';
 import { buildSuite, scenarioItems } from '../exec/suite.ts';
 import { makeTarget, type Accel, type MadeTarget } from '../exec/targets.ts';
@@ -23,7 +24,7 @@ import type { ProfileName } from '../model/profiles.ts';
 import { writeReportSet } from '../report/index.ts';
 import { exitCodeOf, newReport, type KernelRun, type RunReport, type SeriesRef } from '../report/report.ts';
 import { allScenarios, scenarioOf, type LoadedSpec, type ScenarioRef } from '../specs/load.ts';
-import { shardOf, type Shard } from '../specs/select.ts';
+import { corpusIdentity, shardOf, type Shard } from '../specs/select.ts';
 
 export interface GateKernel {
   /** Recipe name or file, an image path, or a recipe built in memory (`gate --series`). */
@@ -71,6 +72,8 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const started = new Date();
   const refs = shardOf(allScenarios(o.specs), o.shard);
   const report = newReport(started);
+  report.corpus = corpusIdentity(allScenarios(o.specs));
+  if (o.shard) report.shard = o.shard;
   mkdirSync(o.outDir, { recursive: true });
   const workDir = o.keep ? join(o.outDir, 'work') : undefined;
   const open = o.makeTarget ?? makeTarget;
@@ -97,6 +100,8 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     o.progress({ phase: 'compile', detail: `${refs.length} scenario(s)` });
     compiled = await buildSuite(refs, { signal: o.signal });
     peer = o.peer ? await buildPeerSuite(o.peerTests) : undefined;
+    if (targets.some((t) => t.target.kind === 'qemu'))
+      checkGuestMemory(refs, [...scenarioItems(refs, compiled, 'qemu').files, ...(peer ? peerItems(peer, true).files : [])]);
   } catch (err) {
     // Nothing ran. The kernel being built when it failed carries the cause; the
     // others (or all, when the suite did not compile) did not run because of it.
@@ -113,7 +118,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   // core, and the machine has more than one.
   const runOne = async (k: GateKernel, i: number): Promise<KernelRun> => {
     const made = targets[i]!;
-    const { target, label } = made;
+    const { target, label, identity } = made;
     const { items, files } = scenarioItems(refs, compiled, target.kind);
     const p = peer ? peerItems(peer, target.kind === 'qemu') : { items: [], files: [] };
     const progress: Progress = (e) => o.progress({ ...e, phase: `${label}: ${e.phase}` });
@@ -125,6 +130,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       label,
       profile: k.profile,
       target: k.builtFrom ? { ...run.info, kernel: k.builtFrom } : run.info,
+      image: identity,
       results: judgeItems(refs, scenarioResults, oracle, (r) => reproduceCommand(r, k, made)),
       ...(peer ? { peer: peerOf(run.results, peer) } : {}),
       ...(k.series ? { series: k.series } : {}),

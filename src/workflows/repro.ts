@@ -6,12 +6,16 @@ import { join } from 'node:path';
 import { cc, findLiburing } from '../core/cc.ts';
 import { InfraError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
+import { checkGuestMemory } from '../exec/guest-memory.ts';
 import { describeScenario } from '../generator/describe.ts';
+import { describeNeeds, liburingNeeds } from '../generator/liburing-api.ts';
 import { generateRepro } from '../generator/repro.ts';
+import { describeOrigin, describeSeriesOrigin } from '../kernel/origin.ts';
+import { formatHeader } from '../series/mail.ts';
 import { describeDiff } from '../report/reporter.ts';
 import type { LoadedSpec } from '../specs/load.ts';
 import { runScenarios } from './run.ts';
-import { openTarget, type TargetChoice } from './target.ts';
+import { describeKernel, openTarget, type TargetChoice } from './target.ts';
 
 export const REPRO_CFLAGS = ['-O2', '-Wall', '-Wextra', '-Werror', '-static'];
 
@@ -39,10 +43,12 @@ export class NoOracleError extends InfraError {}
 
 export async function makeRepro(r: ReproRequest): Promise<ReproResult> {
   const sc = r.spec.spec.scenarios[r.index]!;
-  const { target, label, oracle, kind } = await openTarget(r.choice, r.progress, r.signal);
+  const { target, label, identity, oracle, kind } = await openTarget(r.choice, r.progress, r.signal);
   const prediction = oracle.predict(sc);
   if (prediction.kind === 'no-oracle') throw new NoOracleError(`the model has no oracle for ${sc.id}: ${prediction.reason}`);
-  const c = generateRepro(r.spec, r.index, prediction, { kernel: label, profile: oracle.profile });
+  const { line: kernel, origin } = await describeKernel(r.choice, { label, identity });
+  const c = generateRepro(r.spec, r.index, prediction, { kernel, profile: oracle.profile });
+  const needs = describeNeeds(liburingNeeds(c));
   mkdirSync(r.outDir, { recursive: true });
   const cFile = join(r.outDir, `${sc.id}.c`);
   writeFileSync(cFile, c);
@@ -59,6 +65,7 @@ export async function makeRepro(r: ReproRequest): Promise<ReproResult> {
   });
   if (!built.ok) throw new InfraError('the reproducer does not compile (a uringspec bug)', built.output);
   const guestPath = `/uspec/${sc.id}`;
+  if (kind === 'qemu') checkGuestMemory([{ spec: r.spec, index: r.index }], [{ hostPath: bin, guestPath }]);
   const ran = await target.run(
     [{ id: `repro:${sc.id}`, argv: [kind === 'qemu' ? guestPath : bin], timeoutMs: sc.timeout_ms }],
     [{ hostPath: bin, guestPath, mode: 0o755 }],
@@ -87,10 +94,21 @@ export async function makeRepro(r: ReproRequest): Promise<ReproResult> {
         : exit === 1
           ? 'fails'
           : `did not finish (${item.status}${item.signal ? ` signal ${item.signal}` : ''})`;
+  const where = ran.info.accel ? `QEMU (${ran.info.accel})` : `the host`;
   const email = [
-    `Subject: [BUG] io_uring: ${sc.title}`,
+    // Headers from single-line values only: a title can never start a header of its own.
+    formatHeader('Subject', `[BUG] io_uring: ${sc.title}`),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=UTF-8',
+    'Content-Transfer-Encoding: 8bit',
     '',
-    `Kernel: ${label}${ran.info.accel ? ` (QEMU, ${ran.info.accel})` : ` (${ran.info.kernel})`}`,
+    ...(origin
+      ? [
+          `Kernel: ${describeOrigin(origin)}`,
+          `        uringspec recipe ${origin.recipe}${identity.cacheKey ? ` (build ${identity.cacheKey})` : ''}, run under ${where}; applied in order:`,
+          ...origin.series.map((s) => `          ${describeSeriesOrigin(s)}`),
+        ]
+      : [`Kernel: ${kernel}, run under ${where}${identity.sha256 ? ` (sha256 ${identity.sha256})` : ''}`]),
     `Test:   ${r.spec.file}:${r.spec.lineOf(['scenarios', r.index])} (${sc.id}), expectations from the uringspec model, profile ${oracle.profile}`,
     '',
     'What the program does:',
@@ -103,7 +121,7 @@ export async function makeRepro(r: ReproRequest): Promise<ReproResult> {
     `The reproducer ${verdict}; it printed:`,
     ...checks.map((l) => `  ${l}`),
     '',
-    'Reproducer (gcc -O2 -o repro repro.c -luring; exit 0 pass, 1 fail, 77 skip):',
+    `Reproducer (gcc -O2 -o repro repro.c -luring, with ${needs}; exit 0 pass, 1 fail, 77 skip):`,
     '',
     c,
   ].join('\n');

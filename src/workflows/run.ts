@@ -2,14 +2,16 @@
 // suite, run its items, judge each observation. `run`, repro checks,
 // minimization and fuzz batches all go through it.
 import type { Progress } from '../core/progress.ts';
-import type { Target } from '../core/target.ts';
+import type { KernelIdentity, Target } from '../core/target.ts';
 import type { CompiledProgram } from '../exec/compile.ts';
+import { checkGuestMemory } from '../exec/guest-memory.ts';
 import { buildSuite, scenarioItems } from '../exec/suite.ts';
 import { judgeItems } from '../judge/judge-items.ts';
 import type { Oracle } from '../judge/oracle.ts';
 import { shellQuote } from '../core/text.ts';
 import { newReport, type KernelRun, type RunReport } from '../report/report.ts';
 import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
+import { corpusIdentity } from '../specs/select.ts';
 import { openTarget, type TargetChoice } from './target.ts';
 
 export interface RunOptions {
@@ -17,6 +19,8 @@ export interface RunOptions {
   target: Target;
   oracle: Oracle;
   label: string;
+  /** Which kernel exactly, for the report. */
+  image?: KernelIdentity;
   /** How to rerun one scenario, for the report. */
   reproduce: (ref: ScenarioRef) => string;
   progress?: Progress;
@@ -27,11 +31,13 @@ export interface RunOptions {
 export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
   const compiled = opts.compiled ?? (await buildSuite(opts.refs, opts.signal ? { signal: opts.signal } : {}));
   const { items, files } = scenarioItems(opts.refs, compiled, opts.target.kind);
+  if (opts.target.kind === 'qemu') checkGuestMemory(opts.refs, files);
   const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal);
   return {
     label: opts.label,
     profile: opts.oracle.profile,
     target: info,
+    ...(opts.image ? { image: opts.image } : {}),
     results: judgeItems(opts.refs, results, opts.oracle, opts.reproduce),
   };
 }
@@ -46,17 +52,21 @@ export interface RunCorpusRequest {
 /** `uringspec run`: the scenarios on one target, as a report. */
 export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
   const report = newReport();
+  report.corpus = corpusIdentity(r.refs);
   const t0 = Date.now();
   r.progress({ phase: 'compile', detail: `${r.refs.length} scenario(s)` });
   const compiled = await buildSuite(r.refs, r.signal ? { signal: r.signal } : {});
   r.progress({ phase: 'compile', detail: compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms` });
-  const { target, label, oracle } = await openTarget(r.choice, r.progress, r.signal);
+  // Before a kernel is built or booted.
+  if (r.choice.kind === 'qemu') checkGuestMemory(r.refs, scenarioItems(r.refs, compiled, 'qemu').files);
+  const { target, label, identity, oracle } = await openTarget(r.choice, r.progress, r.signal);
   const kernelArgs = r.choice.kernel ? ['--kernel', r.choice.kernel] : [];
   const run = await runScenarios({
     refs: r.refs,
     target,
     oracle,
     label,
+    image: identity,
     compiled,
     progress: r.progress,
     ...(r.signal ? { signal: r.signal } : {}),

@@ -3,8 +3,9 @@
 // needed. Shared by run, repro, minimize and fuzz.
 import { UsageError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
-import type { Target } from '../core/target.ts';
+import type { KernelIdentity, Target } from '../core/target.ts';
 import { makeTarget, type Accel } from '../exec/targets.ts';
+import { describeOrigin, kernelOrigin, type KernelOrigin } from '../kernel/origin.ts';
 import { modelOracle, profileForKernel, type Oracle } from '../judge/oracle.ts';
 import { PROFILE_NAMES, type ProfileName } from '../model/profiles.ts';
 
@@ -25,6 +26,7 @@ export interface TargetChoice {
 export interface OpenTarget {
   target: Target;
   label: string;
+  identity: KernelIdentity;
   oracle: Oracle;
   kind: 'host' | 'qemu';
 }
@@ -43,13 +45,27 @@ export function checkTargetChoice(v: TargetValues): TargetChoice {
   return { kind, ...(v.kernel ? { kernel: v.kernel } : {}), accel, profile };
 }
 
+/**
+ * The kernel in one line for people (a reproducer's header): a recipe by its
+ * Debian base and series under test, the host by uname, an image by its name.
+ * The origin, when the kernel is a recipe, for the full list.
+ */
+export async function describeKernel(
+  c: TargetChoice,
+  t: Pick<OpenTarget, 'label' | 'identity'>,
+): Promise<{ line: string; origin?: KernelOrigin }> {
+  const origin = c.kernel ? await kernelOrigin(c.kernel) : undefined;
+  if (origin) return { line: `${t.label}: ${describeOrigin(origin)}`, origin };
+  return { line: t.identity.uname ? `${t.label} (${t.identity.uname})` : t.label };
+}
+
 export async function openTarget(c: TargetChoice, progress: Progress, signal?: AbortSignal): Promise<OpenTarget> {
-  const { target, label } = await makeTarget({
+  const { target, label, identity } = await makeTarget({
     kind: c.kind,
     ...(c.kernel ? { kernel: c.kernel } : {}),
     accel: c.accel,
     progress,
     ...(signal ? { signal } : {}),
   });
-  return { target, label, oracle: await modelOracle(c.profile), kind: c.kind };
+  return { target, label, identity, oracle: await modelOracle(c.profile), kind: c.kind };
 }

@@ -70,6 +70,13 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     );
     const m = await cli('report', 'merge', join(s1, 'report.json'), join(s2, 'report.json'), '--out', merged);
     expect(m.exitCode).toBe(1);
+    // Shard 1 alone is never a verdict (it once merged into "2/2 pass" with the rest never run).
+    const alone = await cli('report', 'merge', join(s1, 'report.json'), '--out', tmp());
+    expect(alone.stderr).toBe('uringspec report: shard of 2 missing: 2/2; their scenarios would never have run');
+    expect(alone.exitCode).toBe(2);
+    expect(readReport(s1).corpus).toEqual(readReport(full).corpus);
+    expect(readReport(s1).shard).toEqual({ index: 1, count: 2 });
+    expect(readReport(s1).kernels.map((k) => k.image?.cacheKey)).toEqual(readReport(full).kernels.map((k) => k.image?.cacheKey));
     // The RFC kernel corrupts memory (stale sg_from_iter, uninitialised vec_off), so where it
     // panics depends on what ran before in that boot, which differs per shard. Compare every
     // outcome except a crash on either side; crashes may only come from the RFC kernel.

@@ -12,6 +12,7 @@ import { BuildError } from '../../src/kernel/build-error.ts';
 import { cacheDir } from '../../src/core/cache.ts';
 import { findRecipe, loadRecipe, RecipeError, seriesRecipes } from '../../src/kernel/recipe.ts';
 import { resolveKernel } from '../../src/kernel/resolve-kernel.ts';
+import { fileSha256 } from '../../src/core/cache.ts';
 import { InfraError } from '../../src/core/errors.ts';
 
 const SERIES = resolve(import.meta.dirname, '../../series');
@@ -131,10 +132,15 @@ describe('kernel recipes', () => {
     if (plan.built && process.env.URINGSPEC_SKIP_KERNEL !== '1') {
       const byName = await resolveKernel('baseline', { quiet: true });
       // a recipe boots through PVH: its vmlinux, not its bzImage
-      expect(byName).toMatchObject({ image: join(plan.outDir, 'vmlinux'), label: 'baseline', cacheHit: true });
-      expect(await resolveKernel(byName.image)).toEqual({ image: byName.image, label: 'vmlinux' });
+      expect(byName).toMatchObject({ image: join(plan.outDir, 'vmlinux'), label: 'baseline', cacheKey: plan.key, cacheHit: true });
+      // an image by path is known by its content
+      expect(await resolveKernel(byName.image)).toMatchObject({
+        image: byName.image,
+        label: 'vmlinux',
+        sha256: await fileSha256(byName.image),
+      });
       const bz = join(plan.outDir, 'bzImage');
-      expect(await resolveKernel(bz)).toEqual({ image: bz, label: 'bzImage' });
+      expect(await resolveKernel(bz)).toMatchObject({ image: bz, label: 'bzImage', sha256: await fileSha256(bz) });
     }
     await expect(resolveKernel('no-such-kernel')).rejects.toThrow(InfraError);
     await expect(resolveKernel('no-such-kernel')).rejects.toThrow(/known: baseline, sendzc-provided-rfc/);

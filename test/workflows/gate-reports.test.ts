@@ -29,6 +29,7 @@ function targets(): typeof makeTarget {
       const host = await makeTarget({ kind: 'host' });
       return {
         label: host.label,
+        identity: host.identity,
         target: {
           kind: 'host',
           run: (...a) => host.target.run(...a).finally(hostEnded),
@@ -37,6 +38,7 @@ function targets(): typeof makeTarget {
     }
     return {
       label: 'dies',
+      identity: { label: 'dies' },
       target: {
         kind: 'qemu',
         run: async () => {

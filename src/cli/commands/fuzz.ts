@@ -3,9 +3,11 @@ import { statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CORPUS_DIR } from '../../core/paths.ts';
+import { limitOf, overLimit } from '../../specs/limits.ts';
 import { fuzz } from '../../workflows/fuzz.ts';
 import { checkTargetChoice } from '../../workflows/target.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 import { TARGET_OPTIONS, TARGET_USAGE } from '../target-options.ts';
@@ -87,6 +89,9 @@ const command: Command = {
     const foundDir = values.found ?? join(corpusDir, 'found');
     const choice = checkTargetChoice(values);
     const log = values.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
+    // A batch is one program and one run.
+    if (batch > limitOf('scenariosPerRun')) throw new UsageError(overLimit('scenariosPerRun', batch, '--batch'));
+    prepareOut({ path: values.out, kind: 'dir', inputs: [] });
     const r = await withSignals((signal) =>
       fuzz({
         seed,

@@ -1,14 +1,17 @@
 // `uringspec gate`: the main job. Series in, verdict and reports out.
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CORPUS_DIR } from '../../core/paths.ts';
 import { PROFILE_NAMES, type ProfileName } from '../../model/profiles.ts';
 import { TerminalReporter } from '../../report/terminal.ts';
 import { loadSpecsOrThrow } from '../../specs/load.ts';
 import { parseShard } from '../../specs/select.ts';
+import { kernelInputs } from '../../kernel/recipe.ts';
+import { reportSetFiles } from '../../report/index.ts';
 import { runGate } from '../../workflows/gate.ts';
 import { DEFAULT_BASELINE, DEFAULT_PATCHED, gateKernels, SERIES_PROFILE } from '../../workflows/gate-kernels.ts';
 import { COMMON_OPTIONS, UsageError, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 
@@ -105,7 +108,12 @@ const command: Command = {
       ...(values.profile ? { profile: values.profile as ProfileName } : {}),
     });
     const specs = loadSpecsOrThrow([values.specs]);
-    const outDir = resolve(values.out);
+    const outDir = prepareOut({
+      path: values.out,
+      kind: 'dir',
+      writes: [...reportSetFiles(), ...(values.keep ? ['work'] : [])],
+      inputs: [...specs.map((s) => s.file), ...files, ...(await Promise.all(kernels.map((k) => kernelInputs(k.kernel)))).flat()],
+    });
     const {
       report,
       exitCode,

@@ -5,6 +5,7 @@ import { generateProgram } from '../../generator/program.ts';
 import { allScenarios, loadSpecsOrThrow } from '../../specs/load.ts';
 import { selectScenarios } from '../../specs/select.ts';
 import { EXIT, UsageError, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 
 const command: Command = {
   name: 'generate',
@@ -21,9 +22,11 @@ const command: Command = {
       options: { scenario: { type: 'string', short: 's', multiple: true }, out: { type: 'string', short: 'o' } },
     });
     if (!positionals.length) throw new UsageError('name at least one spec file or directory');
-    const refs = selectScenarios(allScenarios(loadSpecsOrThrow(positionals)), { ids: values.scenario });
+    const specs = loadSpecsOrThrow(positionals);
+    const refs = selectScenarios(allScenarios(specs), { ids: values.scenario });
+    const out = values.out ? prepareOut({ path: values.out, kind: 'file', inputs: specs.map((s) => s.file) }) : undefined;
     const prog = generateProgram(refs, { inlineRuntime: Boolean(values.scenario) });
-    if (values.out) writeFileSync(values.out, prog.c);
+    if (out) writeFileSync(out, prog.c);
     else process.stdout.write(prog.c);
     return EXIT.pass;
   },

@@ -4,6 +4,7 @@ import { loadSpecsOrThrow } from '../../specs/load.ts';
 import { minimizeOnKernel } from '../../workflows/minimize.ts';
 import { checkTargetChoice } from '../../workflows/target.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 import { TARGET_OPTIONS, TARGET_USAGE } from '../target-options.ts';
@@ -40,6 +41,12 @@ const command: Command = {
       .flatMap((s) => s.spec.scenarios)
       .find((s) => s.id === values.scenario);
     if (!scenario) throw new UsageError(`no scenario "${values.scenario}" in ${positionals[0]}`);
+    prepareOut({
+      path: values.out,
+      kind: 'dir',
+      writes: [`${scenario.id}.min.yaml`, `${scenario.id}.min.c`],
+      inputs: [positionals[0]!],
+    });
     const progress = progressPrinter(values.quiet);
     const r = await withSignals((signal) =>
       minimizeOnKernel({ scenario, from: positionals[0]!, choice, tries, outDir: values.out, progress, signal }),

@@ -1,11 +1,12 @@
 // `uringspec report merge`: sharded gate runs joined into one report set.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { mergeReports } from '../../report/merge.ts';
+import { mergeReports, reportShapeProblem } from '../../report/merge.ts';
 import { exitCodeOf, type RunReport } from '../../report/report.ts';
-import { writeReportSet } from '../../report/index.ts';
+import { reportSetFiles, writeReportSet } from '../../report/index.ts';
 import { TerminalReporter } from '../../report/terminal.ts';
 import { EXIT, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { UsageError } from '../../core/errors.ts';
 
 const command: Command = {
@@ -23,17 +24,19 @@ ${VERDICT_EXIT_USAGE}`,
     const [verb, ...files] = positionals;
     if (verb !== 'merge') throw new UsageError(`unknown report verb "${verb ?? ''}"`);
     if (!files.length) throw new UsageError('name the JSON reports to merge');
+    prepareOut({ path: values.out, kind: 'dir', writes: reportSetFiles(), inputs: files });
     const reports = files.map((f) => {
-      let r: RunReport;
+      let r: unknown;
       try {
-        r = JSON.parse(readFileSync(f, 'utf8')) as RunReport;
+        r = JSON.parse(readFileSync(f, 'utf8'));
       } catch (e) {
         throw new UsageError(`${f}: not a readable JSON report (${(e as Error).message})`);
       }
-      if (r.tool !== 'uringspec' || !Array.isArray(r.kernels)) throw new UsageError(`${f}: not a uringspec JSON report`);
-      return r;
+      const problem = reportShapeProblem(r);
+      if (problem) throw new UsageError(`${f}: ${problem}`);
+      return r as RunReport;
     });
-    const merged = mergeReports(reports);
+    const merged = mergeReports(reports, files);
     const { failed } = writeReportSet(merged, values.out);
     process.stdout.write(new TerminalReporter().render(merged));
     for (const f of failed) process.stderr.write(`uringspec report: could not write ${f.file}: ${f.message}\n`);

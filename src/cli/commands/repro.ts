@@ -4,6 +4,7 @@ import { loadSpecsOrThrow } from '../../specs/load.ts';
 import { makeRepro } from '../../workflows/repro.ts';
 import { checkTargetChoice } from '../../workflows/target.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 import { TARGET_OPTIONS, TARGET_USAGE } from '../target-options.ts';
@@ -36,6 +37,8 @@ const command: Command = {
     const spec = loadSpecsOrThrow(positionals)[0]!;
     const index = spec.spec.scenarios.findIndex((s) => s.id === values.scenario);
     if (index < 0) throw new UsageError(`no scenario "${values.scenario}" in ${spec.file}`);
+    const id = values.scenario;
+    prepareOut({ path: values.out, kind: 'dir', writes: [`${id}.c`, `${id}.txt`, id], inputs: [spec.file] });
     const r = await withSignals((signal) =>
       makeRepro({ spec, index, choice, outDir: values.out, progress: progressPrinter(values.quiet), signal }),
     );

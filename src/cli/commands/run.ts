@@ -9,6 +9,7 @@ import { selectScenarios } from '../../specs/select.ts';
 import { runCorpus } from '../../workflows/run.ts';
 import { checkTargetChoice } from '../../workflows/target.ts';
 import { COMMON_OPTIONS, UsageError, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 import { TARGET_OPTIONS, TARGET_USAGE } from '../target-options.ts';
@@ -48,13 +49,15 @@ const command: Command = {
     if (values.report && !(REPORT_FORMATS as readonly string[]).includes(values.report))
       throw new UsageError(`--report must be one of ${REPORT_FORMATS.join(', ')}`);
     if (values.out && !values.report) throw new UsageError('--out names where --report goes: give --report too');
-    const refs = selectScenarios(allScenarios(loadSpecsOrThrow(positionals)), { ids: values.scenario, tags: values.tag });
+    const specs = loadSpecsOrThrow(positionals);
+    const refs = selectScenarios(allScenarios(specs), { ids: values.scenario, tags: values.tag });
+    const out = values.out ? prepareOut({ path: values.out, kind: 'file', inputs: specs.map((s) => s.file) }) : undefined;
     const report = await withSignals((signal) => runCorpus({ refs, choice, progress: progressPrinter(values.quiet), signal }));
     const machineOnStdout = values.report !== undefined && !values.out;
     (machineOnStdout ? process.stderr : process.stdout).write(new TerminalReporter().render(report));
     if (values.report) {
       const text = reporterFor(values.report as ReportFormat).render(report);
-      if (values.out) writeFileSync(values.out, text);
+      if (out) writeFileSync(out, text);
       else process.stdout.write(text);
     }
     return exitCodeOf(report);

@@ -1,10 +1,12 @@
 // `uringspec series show|export <input>`: what a patch series contains, read
 // from a public-inbox thread page (.txt), an mbox, or a format-patch dir.
 import { parseArgs } from 'node:util';
-import { writeFormatPatches } from '../../series/format-patch.ts';
+import { patchFileName, writeFormatPatches } from '../../series/format-patch.ts';
 import { readSeries, type Series } from '../../series/read-series.ts';
 import { type Command } from '../command.ts';
+import { prepareOut } from '../out.ts';
 import { UsageError } from '../../core/errors.ts';
+import { printable } from '../../core/text.ts';
 
 const USAGE = `uringspec series show <input> [--json] [--series-version N]
 uringspec series export <input> --out DIR [--series-version N]
@@ -21,12 +23,13 @@ function truncate(s: string, n: number): string {
   return s.length <= n ? s : s.slice(0, n - 1) + '…';
 }
 
+/** Text from the mail, for the terminal: escape sequences and line breaks made visible, never acted on. */
 function table(series: Series): string {
   const rows = series.patches.map((p) => [
     `${p.index}/${p.total}`,
-    truncate(p.subject, 60),
-    p.author.email ? `${p.author.name} <${p.author.email}>` : p.author.name,
-    truncate(p.files.join(', '), 50),
+    truncate(printable(p.subject), 60),
+    printable(p.author.email ? `${p.author.name} <${p.author.email}>` : p.author.name),
+    truncate(printable(p.files.join(', ')), 50),
     `+${p.added} -${p.removed}`,
   ]);
   const head = ['n/m', 'subject', 'author', 'files', 'lines'];
@@ -35,7 +38,9 @@ function table(series: Series): string {
   const total = series.patches.reduce((a, p) => ({ added: a.added + p.added, removed: a.removed + p.removed }), { added: 0, removed: 0 });
   const other = series.otherVersions.length ? ` (also in input: ${series.otherVersions.map((v) => `v${v}`).join(', ')})` : '';
   return [
-    `${series.input}: ${series.format}, v${series.version}${other}${series.coverSubject ? `, cover: ${series.coverSubject}` : ''}`,
+    printable(
+      `${series.input}: ${series.format}, v${series.version}${other}${series.coverSubject ? `, cover: ${series.coverSubject}` : ''}`,
+    ),
     fmt(head),
     ...rows.map(fmt),
     `${series.patches.length} patch(es), +${total.added} -${total.removed}`,
@@ -64,6 +69,7 @@ const command: Command = {
       return 0;
     }
     if (!values.out) throw new UsageError('series export needs --out DIR');
+    prepareOut({ path: values.out, kind: 'dir', writes: series.patches.map(patchFileName), inputs: [input] });
     for (const path of await writeFormatPatches(series.patches, values.out)) process.stdout.write(path + '\n');
     return 0;
   },

@@ -7,7 +7,8 @@
 // validScenario() like any scenario built by code.
 import { ABIS } from '../abi.ts';
 import { validScenario } from '../memory.ts';
-import { crossFieldRules, MAX_SCENARIO_BYTES, type RuleError } from '../rules.ts';
+import { limitOf } from '../limits.ts';
+import { crossFieldRules, type RuleError } from '../rules.ts';
 import { Scenario, type AbiName } from '../schema.ts';
 import type { Obj, PathSeg } from './sites.ts';
 
@@ -132,7 +133,7 @@ function removeStep(sc: Obj, path: PathSeg[]): boolean {
   return true;
 }
 
-/** Halves the largest allocation until the scenario fits MAX_SCENARIO_BYTES (checked again by the caller). */
+/** Halves the largest allocation until the scenario fits the scenarioBytes limit (checked again by the caller). */
 function shrink(sc: Obj): boolean {
   const sized: Obj[] = [];
   const regs = sc.registered_buffers as Obj | Obj[] | undefined;
@@ -148,7 +149,7 @@ function shrink(sc: Obj): boolean {
   }
   const weight = (o: Obj) => (o.size as number) * ((o.count as number | undefined) ?? 1);
   const big = sized.sort((a, b) => weight(b) - weight(a))[0];
-  if (!big || weight(big) * 2 < MAX_SCENARIO_BYTES / 64) return false;
+  if (!big || weight(big) * 2 < limitOf('scenarioBytes') / 64) return false;
   big.size = Math.max(1, Math.floor((big.size as number) / 2));
   return true;
 }
