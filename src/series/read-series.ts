@@ -119,6 +119,7 @@ export async function readSeries(input: string, opts: ReadSeriesOptions = {}): P
         message: body.message,
         diff: body.diff,
         source: msg.where,
+        ...(msg.messageId ? { messageId: msg.messageId } : {}),
       },
     });
   }

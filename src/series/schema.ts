@@ -34,6 +34,8 @@ export const PatchSchema = z.object({
   diff: z.string(),
   /** Where it came from: file path, plus message position. */
   source: z.string(),
+  /** The Message-ID it was posted with (without <>), when the source has one. */
+  messageId: z.string().optional(),
 });
 
 export type Author = z.infer<typeof AuthorSchema>;
