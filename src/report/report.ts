@@ -2,6 +2,7 @@
 // writes exactly this shape (documented in docs/report-json.md).
 import type { TargetInfo } from '../core/target.ts';
 import { VERSION } from '../core/version.ts';
+import type { BisectReport, FindingBisect } from '../judge/bisect.ts';
 import type { PeerResult } from '../judge/peer.ts';
 import type { ScenarioResult } from '../judge/result.ts';
 import { EXIT } from '../core/errors.ts';
@@ -32,6 +33,15 @@ export interface RunReport {
   incompleteReason?: string;
   /** Peer-suite tests that pass on the baseline and fail on the patched kernel. */
   regressions?: string[];
+  /** gate --bisect: the patch of the series each finding on the patched kernel appears with. */
+  bisect?: BisectReport;
+}
+
+export type { BisectReport, FindingBisect };
+
+/** The bisection of one finding, when this kernel is the one bisected. */
+export function bisectOf(report: RunReport, k: KernelRun, id: string): FindingBisect | undefined {
+  return report.bisect?.kernel === k.label ? report.bisect.findings.find((f) => f.id === id) : undefined;
 }
 
 /** An empty report, started now. */
