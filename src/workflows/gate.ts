@@ -16,6 +16,7 @@ import { modelOracle } from '../judge/oracle.ts';
 import { peerResultOf, regressions, type PeerResult } from '../judge/peer.ts';
 import type { ProfileName } from '../model/profiles.ts';
 import { writeReportSet } from '../report/index.ts';
+import { gateBisect } from './gate-bisect.ts';
 import { exitCodeOf, newReport, type KernelRun, type RunReport } from '../report/report.ts';
 import { allScenarios, scenarioOf, type LoadedSpec, type ScenarioRef } from '../specs/load.ts';
 import { shardOf, type Shard } from '../specs/select.ts';
@@ -38,6 +39,8 @@ export interface GateOptions {
   accel: Accel;
   progress: Progress;
   signal: AbortSignal;
+  /** After the gate: bisect every finding of the patched kernel over its series and write a reply for each (gate-bisect.ts). */
+  bisect?: boolean;
 }
 
 export interface GateResult {
@@ -107,6 +110,16 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const patched = report.kernels.find((_, i) => o.kernels[i]?.role === 'patched');
   const baseline = report.kernels.find((_, i) => o.kernels[i]?.role === 'baseline');
   if (patched?.peer && baseline?.peer) report.regressions = regressions(baseline.peer, patched.peer);
+  const k = o.kernels.find((x) => x.role === 'patched');
+  if (o.bisect && patched && k && !o.signal.aborted) {
+    try {
+      await gateBisect({ ...o, kernel: k.kernel, profile: k.profile, run: patched, refs, report });
+    } catch (err) {
+      if (!(err instanceof InfraError)) throw err;
+      report.incomplete = true;
+      report.incompleteReason = `bisect: ${err.message.split('\n')[0]}`;
+    }
+  }
   const files = finish(report, started, o);
   return { report, exitCode: exitCodeOf(report), files };
 }

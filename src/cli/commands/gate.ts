@@ -8,6 +8,7 @@ import { TerminalReporter } from '../../report/terminal.ts';
 import { loadSpecsOrThrow } from '../../specs/load.ts';
 import { parseShard } from '../../specs/select.ts';
 import { runGate, type GateKernel } from '../../workflows/gate.ts';
+import { bisectableRecipe } from '../../workflows/gate-bisect.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
@@ -27,6 +28,10 @@ const USAGE = `uringspec gate [--recipe R] [--baseline R] [options]
   --peer-tests A,B    which liburing tests (default: the ones that exercise send zc, provided buffers and bundles)
   --accel auto|kvm|tcg
   --keep              keep the work directory (initramfs, console logs) under --out/work
+  --bisect            then bisect every finding of the patched kernel over its series (the
+                      recipe's last patch entry): build each prefix (cached), run the findings
+                      on it, name the patch each one appears with in every report, and write
+                      a reply to that patch for each finding into --out/mail/
   -q, --quiet         no progress output
 ${VERDICT_EXIT_USAGE}`;
 
@@ -48,10 +53,13 @@ const command: Command = {
         'peer-tests': { type: 'string' },
         accel: { type: 'string', default: 'auto' },
         keep: { type: 'boolean', default: false },
+        bisect: { type: 'boolean', default: false },
       },
     });
     if (!['auto', 'kvm', 'tcg'].includes(values.accel)) throw new UsageError('--accel must be auto, kvm or tcg');
     const shard = values.shard ? parseShard(values.shard) : undefined;
+    // A kernel given as an image has no series to take apart: say so before anything is built.
+    if (values.bisect) await bisectableRecipe(values.recipe);
     const specs = loadSpecsOrThrow([values.specs]);
     const kernels: GateKernel[] = [
       { kernel: values.recipe, profile: profileForKernel('qemu', values.recipe), role: 'patched' },
@@ -76,6 +84,7 @@ const command: Command = {
               }
             : {}),
           keep: values.keep,
+          bisect: values.bisect,
           accel: values.accel as 'auto' | 'kvm' | 'tcg',
           progress: progressPrinter(values.quiet),
           signal,
