@@ -80,7 +80,7 @@ export interface FindingBisect {
   patch?: PatchRef;
   /** 'skipped': the patches any of which may have brought it. */
   candidates?: PatchRef[];
-  /** 'fixed-later': the prefixes it was seen on before it went away, and the first prefix without it. */
+  /** 'fixed-later': the prefixes it was seen on before it came back for good, and the first prefix without it after it was first seen. */
   seen?: number[];
   goneAt?: number;
   blame?: Blame;
@@ -135,7 +135,7 @@ export function classify(
   // Seen before it went away: a later patch fixed it, and `start` brought it back.
   const seen = outcomes.flatMap((o, k) => (o === 'same' && k < prev ? [k] : []));
   const history: Pick<FindingBisect, 'seen' | 'goneAt'> = seen.length
-    ? { seen, goneAt: outcomes.findIndex((o, k) => k > seen[seen.length - 1]! && counted(k) && o !== 'same') }
+    ? { seen, goneAt: outcomes.findIndex((o, k) => k > seen[0]! && counted(k) && o !== 'same') }
     : {};
   // Skipped prefixes right before `start`: any patch after `prev` up to `start` may have brought it.
   if (prev < start - 1) return { verdict: 'skipped', candidates: patches.filter((p) => p.index > prev && p.index <= start), ...history };

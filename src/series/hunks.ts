@@ -95,31 +95,32 @@ export interface HunkChoice {
 }
 
 /**
- * The first hunk, by the order of `names` (most telling first), that defines
- * a name in an added line, else changes the code after its definition, else
+ * The hunk for the first of `names` (most telling first) that some hunk
+ * defines in an added line, else changes code after its definition, else
  * changes a line using it, else starts inside the function of that name.
+ * Among hunks that match a name equally, the one whose changed lines hold
+ * the most `hints` (other words of the citation: "commits nbufs") wins.
  */
-export function hunkForNames(hunks: Hunk[], names: string[]): HunkChoice | undefined {
+export function hunkForNames(hunks: Hunk[], names: string[], hints: string[] = []): HunkChoice | undefined {
+  const score = (h: Hunk) => {
+    const changed = h.lines.filter((l) => /^[+-]/.test(l)).join('\n');
+    return hints.filter((w) => changed.includes(w)).length;
+  };
+  const best = (found: HunkChoice[]) => found.reduce((a, b) => (score(b.hunk) > score(a.hunk) ? b : a));
   for (const name of names) {
-    for (const [added, how] of [
-      [true, 'defines'],
-      [false, 'changes inside'],
-    ] as const) {
-      for (const hunk of hunks) {
-        const at = definedAt(hunk, name, added);
-        if (at >= 0) return { hunk, name, how, at };
-      }
-    }
     const re = word(name);
-    for (const hunk of hunks) {
-      const at = hunk.lines.findIndex((l) => /^[+-]/.test(l) && re.test(l.slice(1)));
-      if (at >= 0) return { hunk, name, how: 'changes', at };
-    }
-    for (const hunk of hunks) {
-      if (re.test(hunk.context)) {
-        const at = hunk.lines.findIndex((l) => /^[+-]/.test(l));
-        return { hunk, name, how: 'is inside', at: Math.max(at, 0) };
-      }
+    const levels: [HunkChoice['how'], (h: Hunk) => number][] = [
+      ['defines', (h) => definedAt(h, name, true)],
+      ['changes inside', (h) => definedAt(h, name, false)],
+      ['changes', (h) => h.lines.findIndex((l) => /^[+-]/.test(l) && re.test(l.slice(1)))],
+      ['is inside', (h) => (re.test(h.context) ? Math.max(0, h.lines.findIndex((l) => /^[+-]/.test(l))) : -1)],
+    ];
+    for (const [how, at] of levels) {
+      const found = hunks.flatMap((hunk) => {
+        const i = at(hunk);
+        return i >= 0 ? [{ hunk, name, how, at: i }] : [];
+      });
+      if (found.length) return best(found);
     }
   }
   return undefined;

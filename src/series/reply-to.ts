@@ -46,3 +46,18 @@ export async function replyTarget(input: string, messageId: string): Promise<Rep
   const cc = [...addresses(msg.to), ...addresses(msg.cc)].filter((a) => !seen.has(addrKey(a)) && seen.add(addrKey(a)));
   return { subject: `Re: ${msg.subject.replace(/^(re:\s*)+/i, '')}`, inReplyTo: messageId, references: chain, to, cc };
 }
+
+/** A message of the thread named as model/rules.ts cites review mail: its author's name and the minute it was sent (UTC). */
+export async function messageAt(
+  input: string,
+  author: string,
+  utcMinute: string,
+): Promise<{ messageId: string; subject: string } | undefined> {
+  const minute = utcMinute.replace(' ', 'T');
+  for (const m of await messagesOf(input)) {
+    const d = m.date ? new Date(m.date) : undefined;
+    if (!m.messageId || !d || Number.isNaN(d.getTime()) || !d.toISOString().startsWith(minute)) continue;
+    if (decodeEncodedWords(m.from).toLowerCase().includes(author.toLowerCase())) return { messageId: m.messageId, subject: m.subject };
+  }
+  return undefined;
+}

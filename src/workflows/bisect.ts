@@ -284,8 +284,13 @@ async function fullTree(recipe: Recipe, signal?: AbortSignal): Promise<{ tree: s
   }
 }
 
-/** Identifiers a rule's source names for one patch: "patch 6/7 io_ubuf_from_buf (...); ..." -> 6, [io_ubuf_from_buf]. */
-export function ruleCitations(source: string): { patch?: number; names: string[] }[] {
+/**
+ * What a rule's source cites, part by part (";"-separated): the patch, the
+ * identifiers it names ("patch 6/7 io_ubuf_from_buf (...)" -> 6,
+ * [io_ubuf_from_buf]), and its other words as hints ("commits nbufs" ->
+ * commit, nbufs) to choose between hunks that name the same function.
+ */
+export function ruleCitations(source: string): { patch?: number; names: string[]; hints: string[] }[] {
   return source.split(';').map((part) => {
     const m = /\bpatch (\d+)\/\d+\b/.exec(part);
     const text = part
@@ -293,8 +298,10 @@ export function ruleCitations(source: string): { patch?: number; names: string[]
       .replace(/\([^)]*\)/g, ' ')
       .replace(/"[^"]*"/g, ' ')
       .replace(/[\w.-]+\/[\w./-]+\.[a-z]+\b/g, ' ');
-    const names = [...new Set((text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).filter((w) => w.includes('_')))];
-    return { ...(m ? { patch: Number(m[1]) } : {}), names };
+    const words = text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+    const names = [...new Set(words.filter((w) => w.includes('_')))];
+    const hints = [...new Set(words.filter((w) => !w.includes('_') && /^[a-z]{4,}$/.test(w)).map((w) => w.replace(/s$/, '')))];
+    return { ...(m ? { patch: Number(m[1]) } : {}), names, hints };
   });
 }
 
@@ -341,7 +348,7 @@ async function blame(
   for (const id of rules) {
     for (const c of ruleCitations(RULES[id].source)) {
       if (c.patch === undefined || !allowed(c.patch)) continue;
-      const choice = hunkForNames(hunksOf(patches[c.patch - 1]!), c.names);
+      const choice = hunkForNames(hunksOf(patches[c.patch - 1]!), c.names, c.hints);
       if (choice)
         return {
           patch: patches[c.patch - 1]!,
