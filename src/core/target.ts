@@ -104,6 +104,8 @@ export interface TargetInfo {
   bootToFirstItemMs?: number[];
   /** QEMU only: boots spent replaying crashes (included in boots). */
   triageBoots?: number;
+  /** QEMU only: boots that restored the run's saved guest instead of booting the kernel (included in boots). */
+  restores?: number;
 }
 
 export interface Target {

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { ItemResult, RunItem } from '../core/target.ts';
 import { crcOf, FrameStream, type EndStatus } from './frame-parser.ts';
 import { qemuArgs, type BootArgs } from './qemu-args.ts';
+import { Qmp } from './qmp.ts';
 import { startQemu } from './qemu-process.ts';
 
 export interface QemuItemResult extends ItemResult {
@@ -37,6 +38,10 @@ export interface BootResult {
   qemuStderr: string;
   /** The signal QEMU died of, when it did not exit by itself. */
   qemuSignal?: string;
+  /** Snapshot mode: the guest was saved to the snapshot file at READY. */
+  saved?: boolean;
+  /** Snapshot mode: why saving or restoring did not work (the caller boots cold instead). */
+  snapshotError?: string;
 }
 
 export interface BootParams extends Omit<BootArgs, 'start'> {
@@ -50,6 +55,11 @@ export interface BootParams extends Omit<BootArgs, 'start'> {
   itemSlackMs: number;
   signal?: AbortSignal;
   onResult?: (r: QemuItemResult) => void;
+  /**
+   * Snapshot mode (see qemu-args.ts `wait`): `save` the guest at READY to this
+   * file, or `restore` it from one instead of booting. QMP on `qmpSocket`.
+   */
+  snapshot?: { save?: string; restore?: string; qmpSocket: string };
 }
 
 // 100 lines: a panic with its register dump and call trace is 60-80 lines, and the BUG line heads it.
@@ -69,7 +79,19 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
   const t0 = Date.now();
   const index = new Map(p.items.map((it, i) => [it.id, i]));
   const done = new Map<string, QemuItemResult>();
-  const q = startQemu(p.qemuBinary, qemuArgs({ ...p, start: p.start }));
+  const snap = p.snapshot;
+  const q = startQemu(
+    p.qemuBinary,
+    qemuArgs({
+      ...p,
+      start: p.start,
+      ...(snap ? { wait: true, qmpSocket: snap.qmpSocket, ...(snap.restore ? { incoming: snap.restore } : {}) } : {}),
+    }),
+  );
+  let saved = false;
+  let snapshotError: string | undefined;
+  /** Snapshot mode: tells the waiting guest what to run. */
+  const sendRun = () => q.child.stdin?.write(p.only ? `RUN only=${p.only.join(',')}\n` : `RUN start=${p.start}\n`);
   const frames = new FrameStream();
 
   let outcome: BootOutcome | undefined;
@@ -100,9 +122,12 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
       if (outcome !== undefined) return;
       switch (ev.kind) {
         case 'ready':
+          if (ready) break; // snapshot mode: the second READY, after RUN
           ready = true;
           readyMs = Date.now() - t0;
           clearTimeout(bootTimer);
+          // Snapshot mode, booted cold: save the waiting guest, then let it run.
+          if (snap && ev.start === -1) void saveThenRun();
           break;
         case 'begin': {
           const i = index.get(ev.id);
@@ -162,6 +187,44 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
     }
   });
 
+  async function saveThenRun(): Promise<void> {
+    let qmp: Qmp | undefined;
+    try {
+      qmp = await Qmp.connect(snap!.qmpSocket, 5_000);
+      if (snap!.save) {
+        await qmp.saveTo(snap!.save, 30_000);
+        saved = true;
+      }
+    } catch (e) {
+      snapshotError = (e as Error).message;
+    }
+    try {
+      await qmp?.command('cont');
+    } catch (e) {
+      snapshotError ??= (e as Error).message;
+    }
+    qmp?.close();
+    sendRun();
+  }
+
+  // Snapshot mode, restored: the guest is already past READY, waiting for RUN.
+  if (snap?.restore) {
+    void (async () => {
+      try {
+        const qmp = await Qmp.connect(snap.qmpSocket, p.bootTimeoutMs);
+        await qmp.waitRunning(p.bootTimeoutMs);
+        qmp.close();
+        ready = true;
+        readyMs = Date.now() - t0;
+        clearTimeout(bootTimer);
+        sendRun();
+      } catch (e) {
+        snapshotError = `restoring the saved guest failed: ${(e as Error).message}`;
+        stop('boot-failed');
+      }
+    })();
+  }
+
   const exit = await q.exited;
   clearTimeout(bootTimer);
   clearTimeout(totalTimer);
@@ -183,5 +246,7 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
     ...(detail ? { detail } : {}),
     qemuStderr: exit.stderr,
     ...(exit.signal ? { qemuSignal: exit.signal } : {}),
+    ...(saved ? { saved } : {}),
+    ...(snapshotError ? { snapshotError } : {}),
   };
 }

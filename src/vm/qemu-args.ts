@@ -1,6 +1,8 @@
 // The QEMU command line for one boot. No network device, no disk, no display:
 // ttyS0 (console, where a panic shows up) goes to a file, ttyS1 (our framed
 // channel) to QEMU's stdout, which the host reads live.
+import { shellQuote } from '../core/text.ts';
+
 export interface BootArgs {
   image: string;
   initrd: string;
@@ -11,6 +13,17 @@ export interface BootArgs {
   start: number;
   /** Run just these item indices, in this order (crash triage). */
   only?: number[];
+  /**
+   * Snapshot mode: the guest waits after READY for a `RUN start=N` / `RUN
+   * only=I,J` line on ttyS1 instead of reading start/only from the command
+   * line, so one command line serves the boot that is saved and every boot
+   * restored from it.
+   */
+  wait?: boolean;
+  /** QMP on this unix socket. */
+  qmpSocket?: string;
+  /** Restore the guest from this migration file instead of booting. */
+  incoming?: string;
   extraAppend?: string;
 }
 
@@ -37,7 +50,7 @@ export function qemuArgs(b: BootArgs): string[] {
     // sixth); with init_on_alloc=1 the memory would read as zero, and a NULL
     // sg_from_iter is the kernel's default: the bug would hide.
     'slub_debug=P',
-    b.only ? `uspec.only=${b.only.join(',')}` : `uspec.start=${b.start}`,
+    b.wait ? 'uspec.wait=1' : b.only ? `uspec.only=${b.only.join(',')}` : `uspec.start=${b.start}`,
     b.extraAppend ?? '',
   ]
     .filter(Boolean)
@@ -69,5 +82,7 @@ export function qemuArgs(b: BootArgs): string[] {
     b.initrd,
     '-append',
     append,
+    ...(b.qmpSocket ? ['-qmp', `unix:${b.qmpSocket},server=on,wait=off`] : []),
+    ...(b.incoming ? ['-incoming', `exec:cat ${shellQuote(b.incoming)}`] : []),
   ];
 }

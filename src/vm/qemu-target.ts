@@ -50,6 +50,14 @@ export interface QemuTargetOptions {
   triage?: boolean;
   /** Predecessors tried one by one when a crash needs the items before it (default 8, most recent first). */
   triageNarrowMax?: number;
+  /**
+   * Save the first booted guest (waiting at READY) and restore it for every
+   * later boot of the run (after a crash, for triage) instead of booting
+   * again: ~0.1 s instead of ~0.6-1.5 s under TCG, and every fresh guest
+   * starts from the same state. Default true; falls back to booting when
+   * saving or restoring fails.
+   */
+  snapshot?: boolean;
 }
 
 export type { QemuItemResult };
@@ -81,6 +89,8 @@ export class QemuTarget implements Target {
   lastAccelDetail = '';
   private info: TargetInfo = { kind: 'qemu', kernel: '' };
   private consoleSeq = 0;
+  /** Snapshot of the guest waiting at READY: saved by the first boot of a run. */
+  private snap = { file: '', saved: false, broken: false };
 
   constructor(private readonly opts: QemuTargetOptions) {}
 
@@ -116,7 +126,8 @@ export class QemuTarget implements Target {
         throw new InfraError((e as Error).message);
       }
       const env: Env = { qemuBinary, initrd, accel, workDir };
-      this.info = { kind: 'qemu', kernel: o.label, accel, boots: 0, bootToFirstItemMs: [], triageBoots: 0 };
+      this.snap = { file: join(workDir, 'guest.state'), saved: false, broken: o.snapshot === false };
+      this.info = { kind: 'qemu', kernel: o.label, accel, boots: 0, bootToFirstItemMs: [], triageBoots: 0, restores: 0 };
       const main = await this.runBoots(items, env, undefined, progress, signal);
       if (o.triage !== false) await this.triage(items, main, env, progress, signal);
       return { results: items.map((it) => main.results.get(it.id) ?? missing(it.id)), info: this.info };
@@ -158,8 +169,14 @@ export class QemuTarget implements Target {
           total: items.length,
           detail: `boot ${this.info.boots} (${env.accel}) from item ${order[pos]! + 1}/${items.length}`,
         });
-      const consoleLog = join(env.workDir, `console-${++this.consoleSeq}.log`);
+      const seq = ++this.consoleSeq;
+      const consoleLog = join(env.workDir, `console-${seq}.log`);
+      const restore = this.snap.saved && !this.snap.broken;
+      const snapshot = this.snap.broken
+        ? undefined
+        : { qmpSocket: join(env.workDir, `qmp-${seq}.sock`), ...(restore ? { restore: this.snap.file } : { save: this.snap.file }) };
       const b: BootResult = await bootOnce({
+        ...(snapshot ? { snapshot } : {}),
         qemuBinary: env.qemuBinary,
         image: o.image,
         initrd: env.initrd,
@@ -178,6 +195,14 @@ export class QemuTarget implements Target {
         onResult: record,
       });
       if (b.firstItemMs !== undefined && !only) this.info.bootToFirstItemMs!.push(b.firstItemMs);
+      if (b.saved) this.snap.saved = true;
+      if (restore && !b.snapshotError) this.info.restores = (this.info.restores ?? 0) + 1;
+      if (b.snapshotError) {
+        // Snapshots are an optimisation: without one, every boot is a cold boot.
+        this.snap.broken = true;
+        progress?.({ phase: 'boot', detail: `guest snapshot unavailable, booting cold: ${b.snapshotError}` });
+        if (restore && b.outcome === 'boot-failed') continue;
+      }
 
       if (b.outcome === 'done') break;
       if (b.outcome === 'boot-failed' || b.outcome === 'boot-timeout') {

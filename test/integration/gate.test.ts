@@ -108,4 +108,27 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     expect(report.incomplete).toBe(true);
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/INCOMPLETE/);
   }, 300_000);
+
+  it('timeout(1) sends SIGTERM to npx: uringspec stops within 2 s, no QEMU left, the partial report is written', async () => {
+    const out = tmp();
+    const t0 = Date.now();
+    // SIGTERM reaches npx, not its child: the launcher notices its parent is gone (bin/uringspec.mjs).
+    const r = await execa('timeout', ['-s', 'TERM', '8', 'npx', 'uringspec', 'gate', '--no-peer', '--quiet', '--out', out], {
+      reject: false,
+    });
+    expect(r.exitCode).toBe(124); // timeout's own code: the command was stopped
+    const stopped = Date.now();
+    while (!existsSync(join(out, 'report.json')) && Date.now() - stopped < 10_000) await new Promise((res) => setTimeout(res, 50));
+    const writtenAfter = Date.now() - stopped;
+    expect(writtenAfter).toBeLessThan(2_000);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(await qemuPids()).toEqual([]);
+    const uringspec = (
+      await execa('pgrep', ['-f', `bin/uringspec.mjs gate --no-peer --quiet --out ${out}`], { reject: false })
+    ).stdout.trim();
+    expect(uringspec).toBe('');
+    const report = readReport(out);
+    expect(report.incomplete).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(60_000);
+  }, 120_000);
 });

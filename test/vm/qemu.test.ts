@@ -109,6 +109,20 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
     expect(info.boots).toBe(3);
     expect(info.triageBoots).toBe(1);
     expect(info.bootToFirstItemMs).toHaveLength(2);
+    // the first boot saved the guest waiting at READY; the resume after the crash and the replay restored it
+    expect(info.restores).toBe(2);
+  }, 120_000);
+
+  it('without snapshots every boot is a cold boot, with the same results', async () => {
+    const t = new QemuTarget({ image: images!['sendzc-provided-rfc']!, label: 'rfc', accel: 'auto', snapshot: false });
+    const { results, info } = await t.run(
+      [item('before', 'uring-smoke'), item('crash', 'crash'), item('after1', 'uring-smoke')],
+      progs.files,
+    );
+    expect(results.map((r) => r.status)).toEqual(['exited', 'crashed', 'exited']);
+    expect(results[1]!.triage).toEqual({ outcome: 'alone', tries: 1, reproduced: 1 });
+    expect(info.restores).toBe(0);
+    expect(info.boots).toBe(3);
   }, 120_000);
 
   it('a crash that needs an earlier item is pinned on that item: alone the victim passes', async () => {

@@ -23,6 +23,10 @@
  * crash: the host boots again from the item after the one that crashed);
  * uspec.only=I,J,... runs just those items, in that order (crash triage: a
  * replay of one item, or of a short sequence, in a fresh guest).
+ * uspec.wait=1 (snapshot mode): after READY, wait for one line on ttyS1 from
+ * the host, "RUN start=N" or "RUN only=I,J,...", then run as above. The host
+ * saves the guest while it waits and restores that state for later boots,
+ * so a fresh guest costs a restore, not a boot.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -200,7 +204,7 @@ static void loopback_up(void)
 
 static void open_channel(void)
 {
-	out_fd = open("/dev/ttyS1", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	out_fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (out_fd < 0) {
 		diag("uspec-init: /dev/ttyS1: %s; framing on the console\n", strerror(errno));
 		out_fd = 1;
@@ -228,20 +232,24 @@ static void read_cmdline(void)
 	cmdline[n > 0 ? n : 0] = 0;
 }
 
-static long cmdline_start(void)
+static long param_start(const char *s)
 {
-	char *p = strstr(cmdline, "uspec.start=");
-	return p ? strtol(p + strlen("uspec.start="), NULL, 10) : 0;
+	const char *p = strstr(s, "uspec.start=");
+	if (!p)
+		p = strstr(s, "start=");
+	if (!p)
+		return 0;
+	return strtol(strchr(p, '=') + 1, NULL, 10);
 }
 
-/* uspec.only=I,J,...: the item indices to run, in order; 0 when absent. */
-static int cmdline_only(long *only)
+/* uspec.only=I,J,... (or only=... in a RUN line): the item indices to run, in order; 0 when absent. */
+static int param_only(const char *s, long *only)
 {
-	char *p = strstr(cmdline, "uspec.only=");
+	const char *p = strstr(s, "only=");
 	int n = 0;
 	if (!p)
 		return 0;
-	p += strlen("uspec.only=");
+	p += strlen("only=");
 	while (n < MAX_ONLY) {
 		char *end;
 		long v = strtol(p, &end, 10);
@@ -253,6 +261,23 @@ static int cmdline_only(long *only)
 		p = end + 1;
 	}
 	return n;
+}
+
+/* Snapshot mode: one "RUN ..." line from the host on ttyS1. */
+static void read_run_line(char *buf, size_t size)
+{
+	size_t n = 0;
+	while (n + 1 < size) {
+		char c;
+		ssize_t r = read(out_fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		if (c != '\r')
+			buf[n++] = c;
+	}
+	buf[n] = 0;
 }
 
 /* ---- kernel log ---- */
@@ -515,9 +540,16 @@ int main(void)
 		power_off();
 	}
 	read_cmdline();
+	const char *params = cmdline;
+	char run_line[1024];
+	if (strstr(cmdline, "uspec.wait=1")) {
+		emit("@@USPEC READY %ld %d", n_items, -1);
+		read_run_line(run_line, sizeof(run_line));
+		params = run_line;
+	}
 	long only[MAX_ONLY];
-	int n_only = cmdline_only(only);
-	long start = cmdline_start();
+	int n_only = param_only(params, only);
+	long start = param_start(params);
 	if (start < 0)
 		start = 0;
 	if (n_only) {

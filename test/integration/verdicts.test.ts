@@ -1,0 +1,101 @@
+// Every scenario's verdict pinned with its content (the first difference's
+// expected and got, the crash title, the no-oracle reason) on the RFC kernel,
+// the baseline and the host kernel: a change in any verdict fails the test
+// with the scenario named. Verdicts are deterministic (slub_debug=P in the
+// guest, crash triage; see src/vm/README.md), so a pin is exact.
+//
+// The pins are test/expectations/<target>.txt. A change is looked at, then
+// taken deliberately:  UPDATE_EXPECTATIONS=1 npx vitest run test/integration/verdicts.test.ts
+// The host's pins hold for a host whose probed features (model/profiles.ts
+// HostFeatures) match the file's header; another host kernel skips with the
+// features that differ, never a silent pass.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { probeHostFeatures } from '../../src/judge/host-probe.ts';
+import type { RunReport } from '../../src/report/report.ts';
+import { verdictDetail } from '../../src/report/stability.ts';
+import { allScenarios, loadSpecsOrThrow } from '../../src/specs/load.ts';
+import { runCorpus } from '../../src/workflows/run.ts';
+import { checkTargetChoice } from '../../src/workflows/target.ts';
+import { builtKernels } from './kernels.ts';
+
+const DIR = join(import.meta.dirname, '../expectations');
+const update = process.env.UPDATE_EXPECTATIONS === '1';
+const kernels = await builtKernels();
+const refs = allScenarios(loadSpecsOrThrow([join(import.meta.dirname, '../../corpus')]));
+
+function readPins(file: string): { header: string[]; pins: Map<string, string> } {
+  const header: string[] = [];
+  const pins = new Map<string, string>();
+  if (!existsSync(file)) return { header, pins };
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith('#')) header.push(line);
+    else if (line.trim()) {
+      const tab = line.indexOf('\t');
+      pins.set(line.slice(0, tab), line.slice(tab + 1));
+    }
+  }
+  return { header, pins };
+}
+
+function writePins(file: string, title: string, extra: string[], report: RunReport): void {
+  const lines = [
+    `# ${title}`,
+    '# one line per scenario: <id> TAB <verdict> (report/stability.ts verdictDetail)',
+    '# regenerate deliberately: UPDATE_EXPECTATIONS=1 npx vitest run test/integration/verdicts.test.ts',
+    ...extra,
+    ...report.kernels[0]!.results.map((r) => `${r.id}\t${verdictDetail(r)}`),
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+
+/** Every scenario whose verdict is not its pin, as "id: pinned X, got Y". */
+function differences(pins: Map<string, string>, report: RunReport): string[] {
+  const got = new Map(report.kernels[0]!.results.map((r) => [r.id, verdictDetail(r)]));
+  const out: string[] = [];
+  for (const [id, v] of got)
+    if (pins.get(id) !== v) out.push(`${id}: pinned ${JSON.stringify(pins.get(id) ?? '(no pin)')}, got ${JSON.stringify(v)}`);
+  for (const id of pins.keys()) if (!got.has(id)) out.push(`${id}: pinned, but no such scenario ran`);
+  return out;
+}
+
+async function run(choice: Parameters<typeof checkTargetChoice>[0]): Promise<RunReport> {
+  const report = await runCorpus({ refs, choice: checkTargetChoice(choice), progress: () => {} });
+  expect(report.incomplete).toBe(false);
+  return report;
+}
+
+describe.skipIf(!kernels)('corpus verdicts on the guest kernels, pinned', () => {
+  for (const [name, kernel] of [
+    ['sendzc-provided-rfc', 'sendzc-provided-rfc'],
+    ['baseline', 'baseline'],
+  ] as const) {
+    it(`${name}: every scenario's verdict is its pin`, async () => {
+      const report = await run({ kernel });
+      const file = join(DIR, `${name}.txt`);
+      if (update) writePins(file, `corpus verdicts on ${name} (QEMU), model ${report.kernels[0]!.profile}`, [], report);
+      expect(differences(readPins(file).pins, report)).toEqual([]);
+    }, 900_000);
+  }
+});
+
+describe('corpus verdicts on the host kernel, pinned', () => {
+  it("every scenario's verdict is its pin (for a host with the pinned features)", async () => {
+    const features = await probeHostFeatures();
+    const file = join(DIR, 'host.txt');
+    const featureLine = `# host features: ${JSON.stringify({ ...features, kernel: undefined })}`;
+    const { header, pins } = readPins(file);
+    const report = await run({ target: 'host' });
+    if (update) {
+      writePins(file, `corpus verdicts on the host kernel (${features.kernel}), model host`, [featureLine], report);
+      return;
+    }
+    const pinned = header.find((l) => l.startsWith('# host features: '));
+    if (pinned !== featureLine) {
+      console.warn(`[verdicts] host pins are for other kernel features: pinned ${pinned ?? '(none)'}, this host ${featureLine}`);
+      return;
+    }
+    expect(differences(pins, report)).toEqual([]);
+  }, 300_000);
+});
