@@ -32,12 +32,14 @@ export interface GateBisectRequest {
   signal?: AbortSignal;
 }
 
-/** The recipe `gate --bisect` bisects: the patched kernel must be one (an image has no series to take apart). */
+/** The recipe a bisection takes apart: the kernel must be named by one, whose last patch entry is the series. */
 export async function bisectableRecipe(kernel: string): Promise<Recipe> {
   const recipe = await findRecipe(kernel);
   if (!recipe)
-    throw new RecipeError(`--bisect needs the patched kernel as a recipe (its last patch entry is the series), not an image: ${kernel}`);
-  if (!recipe.patches.length) throw new RecipeError(`--bisect: recipe ${recipe.name} applies no patches, so there is no series to bisect`);
+    throw new RecipeError(
+      `cannot bisect ${kernel}: not a recipe (an image has no series to take apart); name the recipe it was built from`,
+    );
+  if (!recipe.patches.length) throw new RecipeError(`cannot bisect: recipe ${recipe.name} applies no patches, so there is no series`);
   return recipe;
 }
 

@@ -82,7 +82,9 @@ export async function replyMail(r: ReplyRequest): Promise<string | undefined> {
     '',
     ...(await why(finding, seriesFile)),
     '',
-    ...para(`Bisection: each prefix of the series built and run, judged by the model of the full series (${bisect.profile}):`),
+    ...para(
+      `Bisection: each prefix of the series built and run (0/${n}: the base and prerequisites alone; k/${n}: patches 1 to k), judged by the model of the full series (${bisect.profile}):`,
+    ),
     ...bisectionLines(f, n),
     '',
     ...para(`Verdict: ${f.text}.`),
@@ -109,7 +111,7 @@ function bisectionLines(f: FindingBisect, n: number): string[] {
     while (j + 1 < steps.length && steps[j + 1]!.outcome === steps[i]!.outcome && steps[j + 1]!.detail === steps[i]!.detail) j++;
     const s = steps[i]!;
     const range = i === j ? `${i}` : `${i}-${j}`;
-    const name = j === n ? `${range}/${n} (the full series)` : i === 0 ? `${range} (0: no patch of the series)` : `${range}/${n}`;
+    const name = `${range}/${n}${j === n ? ' (the full series)' : ''}`;
     const what =
       s.outcome === 'same'
         ? 'fails this way'

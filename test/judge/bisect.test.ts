@@ -32,7 +32,9 @@ describe('bisection verdicts', () => {
   it('seen, gone, back: fixed by a later patch, with where it was seen and where it went away', () => {
     const v = classify(o('x==pp=x=').slice(0, 8), patches);
     expect(v).toEqual({ verdict: 'fixed-later', patch: patches[6], seen: [1, 2, 5], goneAt: 3 });
-    expect(describeBisect(v)).toMatch(/^fixed by a later patch, then back: appears again with \[PATCH 7\/7\] subject 7 <id-7@example.org>; also seen on prefixes 1, 2, 5, gone at prefix 3/);
+    expect(describeBisect(v)).toMatch(
+      /^fixed by a later patch, then back: appears again with \[PATCH 7\/7\] subject 7 <id-7@example.org>; also seen on prefixes 1, 2, 5, gone at prefix 3/,
+    );
   });
 
   it('skipped prefixes right before the first one with it leave every patch they hide as a candidate', () => {
