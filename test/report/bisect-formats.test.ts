@@ -102,7 +102,8 @@ describe('the bisection in every report format', () => {
     };
     const withLines = await parse(report);
     expect(withLines).toContain('[FAILED] zc-enc-index-65536');
-    expect(withLines).toEqual(await parse({ ...report, bisect: undefined as never }));
+    const { bisect: _, ...without } = report;
+    expect(withLines).toEqual(await parse(without));
   }, 60_000);
 
   it('the JUnit report with bisection lines is valid against schema/junit.xsd', async () => {
