@@ -115,9 +115,10 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     try {
       await gateBisect({ ...o, kernel: k.kernel, profile: k.profile, run: patched, refs, report });
     } catch (err) {
-      if (!(err instanceof InfraError)) throw err;
+      // The gate's verdict stands; the bisection is missing, so the run is incomplete (exit 2).
+      if (!(err instanceof InfraError) && !o.signal.aborted) throw err;
       report.incomplete = true;
-      report.incompleteReason = `bisect: ${err.message.split('\n')[0]}`;
+      report.incompleteReason = o.signal.aborted ? 'interrupted' : `bisect: ${(err as Error).message.split('\n')[0]}`;
     }
   }
   const files = finish(report, started, o);
