@@ -162,7 +162,10 @@ async function why(f: BisectedFinding, thread: string): Promise<string[]> {
       ),
     );
   }
-  return out.length ? out : para('Why: the series changes this behaviour; see the rule in the bisection above.');
+  if (out.length) return out;
+  if (f.result.status === 'crash') return para('Why: nothing a program asks of io_uring may crash the kernel.');
+  if (f.result.status === 'timeout') return para('Why: every request the program submits completes; none did within the time limit.');
+  return para('Why: the reproducer below checks every CQE the model expects, each with its rule.');
 }
 
 /** The kernel: the base, the prerequisites, the series with its version and thread, how it ran. */
