@@ -46,27 +46,30 @@ function asOnTheRfc(r: ScenarioResult): ScenarioResult {
   return { ...r, diffs: [{ ...r.diffs[0]!, got: '10' }, ...r.diffs.slice(1)] };
 }
 
+/** The RFC bisected on this machine's kernel, every prefix "built" by `build`. */
+const bisectOnHost = (full: ScenarioResult[], build: NonNullable<Parameters<typeof bisectSeries>[0]['build']>) =>
+  bisectSeries({
+    recipe,
+    profile: 'rfc-v1',
+    refs,
+    full,
+    accel: 'tcg',
+    progress: () => {},
+    build,
+    open: async () => new HostTarget(),
+    tree: { tree: '/nonexistent', branch: 'none' },
+  });
+
 describe('bisect over the series', () => {
   it(
     'names 7/7 as the patch it appears with, 6/7 as the code at fault; a prefix that does not build is named and skipped',
     async () => {
       const full = (await onHost()).map(asOnTheRfc);
       const built: string[] = [];
-      const out = await bisectSeries({
-        recipe,
-        profile: 'rfc-v1',
-        refs,
-        full,
-        accel: 'tcg',
-        progress: () => {},
-        build: async (r) => {
-          built.push(r.name);
-          if (r.name === 'sendzc-provided-rfc-3of7')
-            throw new BuildError('make failed: io_uring/net.c:1234:5: error: implicit declaration');
-          return { vmlinux: '/nonexistent', cacheHit: true, seconds: 0 };
-        },
-        open: async () => new HostTarget(),
-        tree: { tree: '/nonexistent', branch: 'none' },
+      const out = await bisectOnHost(full, async (r) => {
+        built.push(r.name);
+        if (r.name === 'sendzc-provided-rfc-3of7') throw new BuildError('make failed: io_uring/net.c:1234:5: error: implicit declaration');
+        return { vmlinux: '/nonexistent', cacheHit: true, seconds: 0 };
       });
       // Prefixes 0..6 are built (7 is the full series, already run); only the failing scenario runs on them.
       expect(built).toEqual([0, 1, 2, 3, 4, 5, 6].map((k) => `sendzc-provided-rfc-${k}of7`));
@@ -140,16 +143,8 @@ describe('bisect over the series', () => {
     'a scenario that passes on the full series: nothing to bisect, nothing built',
     async () => {
       const full = (await onHost()).map((r) => ({ ...r, status: 'pass' as const, diffs: [], summary: 'pass' }));
-      const out = await bisectSeries({
-        recipe,
-        profile: 'rfc-v1',
-        refs,
-        full,
-        accel: 'tcg',
-        progress: () => {},
-        build: () => {
-          throw new Error('nothing should be built');
-        },
+      const out = await bisectOnHost(full, () => {
+        throw new Error('nothing should be built');
       });
       expect(out.findings).toEqual([]);
       expect(out.report.prefixes).toEqual([]);
