@@ -4,6 +4,7 @@
 //   npm run bench              warm figures (kernels from the cache)
 //   npm run bench -- --cold    also rebuild both kernels in a fresh cache (minutes)
 //   npm run bench -- --peer    also run liburing's four reference tests in the guest for the ratio
+//   npm run bench -- --fuzz [--fuzz-budget=10m]   also the fuzzer from nothing, host and guest (minutes)
 //   npm run bench -- --bisect  only `gate --bisect --no-peer` over the RFC: the first run (building the
 //                              prefix kernels it lacks) and a warm one (goal < 3 min on 2 cores, TCG)
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { seriesPrefixes } from '../src/kernel/prefixes.ts';
 import { findRecipe } from '../src/kernel/recipe.ts';
 import type { RunReport } from '../src/report/report.ts';
 import { QemuTarget } from '../src/vm/qemu-target.ts';
+import { parseBudget } from '../src/cli/commands/fuzz.ts';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -169,6 +171,68 @@ if (args.has('--cold')) {
   }
 }
 
+// 6. Optional: the fuzzer from nothing (`--fuzz`; `--fuzz-budget=10m` for the guest, the host gets a fifth of it):
+//    scenarios per second on the host and in the guest, what it finds on the RFC kernel, rules coverage against the corpus's.
+if (args.has('--fuzz')) {
+  const budget = [...args].find((a) => a.startsWith('--fuzz-budget='))?.split('=')[1] ?? '10m';
+  const hostBudget = `${Math.max(30, Math.round(parseBudget(budget) / 5000))}s`;
+  for (const [where, targetArgs, b] of [
+    ['host', ['--target', 'host', '--profile', 'rfc-v1'], hostBudget],
+    ['guest', ['--kernel', 'sendzc-provided-rfc'], budget],
+  ] as const) {
+    const dir = mkdtempSync(join(tmpdir(), `uspec-bench-fuzz-${where}-`));
+    const r = await execa(
+      'node',
+      [
+        'bin/uringspec.mjs',
+        'fuzz',
+        ...targetArgs,
+        '--budget',
+        b,
+        '--seed',
+        '1',
+        '--found',
+        join(dir, 'found'),
+        '--out',
+        join(dir, 'out'),
+        '--quiet',
+      ],
+      { reject: false },
+    );
+    let j: FuzzJson;
+    try {
+      j = JSON.parse(readFileSync(join(dir, 'out', 'fuzz.json'), 'utf8')) as FuzzJson;
+    } catch {
+      rows.push({
+        what: `fuzz ${where} (${b})`,
+        value: 'failed',
+        target: `exit ${r.exitCode}: ${r.stderr.split('\n').slice(-2).join(' ').slice(0, 80)}`,
+      });
+      continue;
+    }
+    const rate = j.scenarios / Math.max(j.batchSeconds, 1e-3);
+    rows.push({
+      what: `fuzz ${where} (${b}): generated scenarios per second (in batches)`,
+      value: rate.toFixed(1),
+      target: `${j.scenarios} run, ${j.batches} batch(es)`,
+    });
+    const reached = j.known.map((k) => k.signature);
+    const corpusKinds = j.corpusSignatures.filter((s) => reached.includes(s)).length;
+    rows.push({
+      what: `fuzz ${where} (${b}): distinct findings (signatures)`,
+      value: String(reached.length + j.findings.length),
+      target: `${corpusKinds}/${j.corpusSignatures.length} of the corpus's, ${j.findings.length} new`,
+    });
+    const last = j.coverage[j.coverage.length - 1]?.features ?? {};
+    rows.push({
+      what: `fuzz ${where} (${b}): model rules reached from nothing`,
+      value: String(last.rule ?? 0),
+      target: `corpus: ${j.corpusCoverage.rule ?? 0} (outcomes ${last.outcome ?? 0} vs ${j.corpusCoverage.outcome ?? 0})`,
+    });
+    process.stderr.write(`[bench] fuzz ${where}: ${j.scenarios} scenarios, ${reached.length + j.findings.length} signatures, out ${dir}\n`);
+  }
+}
+
 printTable();
 
 function printTable(): void {
@@ -231,4 +295,15 @@ function readMeta(recipe: string): { seconds: number } | undefined {
   } catch {
     return undefined;
   }
+}
+
+interface FuzzJson {
+  scenarios: number;
+  batches: number;
+  batchSeconds: number;
+  known: { signature: string }[];
+  findings: { signature: string }[];
+  corpusSignatures: string[];
+  coverage: { features: Record<string, number> }[];
+  corpusCoverage: Record<string, number>;
 }

@@ -39,9 +39,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# liburing, static, into $CACHE/liburing-2.9 (include/, lib/liburing.a, test sources kept for the peer suite)
+# liburing, static, into $CACHE/liburing-2.9 (include/, lib/liburing.a, test sources kept for the peer suite).
+# One setup at a time builds it (two first runs sharing a cache): the others wait, then find it built.
 LR="$CACHE/liburing-2.9"
-if [ ! -f "$LR/lib/liburing.a" ] || [ ! -f "$LR/.built-$LIBURING_VERSION" ]; then
+liburing_built() { [ -f "$LR/lib/liburing.a" ] && [ -f "$LR/.built-$LIBURING_VERSION" ]; }
+if ! liburing_built; then
+  mkdir -p "$CACHE/locks"
+  exec 9>"$CACHE/locks/setup-liburing"
+  flock -n 9 || { log "another setup is building liburing into $LR: waiting for it"; flock 9; }
+fi
+if ! liburing_built; then
   log "building liburing $LIBURING_VERSION (static) into $LR"
   mkdir -p "$CACHE/src" "$CACHE/build"
   (cd "$CACHE/src" && [ -f "liburing_$LIBURING_VERSION.dsc" ] || apt-get source --download-only "liburing=$LIBURING_VERSION" >/dev/null 2>&1)
@@ -53,6 +60,7 @@ if [ ! -f "$LR/lib/liburing.a" ] || [ ! -f "$LR/.built-$LIBURING_VERSION" ]; the
   cp -r "$CACHE/build/liburing-2.9/src/include/." "$LR/include/"
   touch "$LR/.built-$LIBURING_VERSION"
 fi
+exec 9>&-
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"

@@ -5,13 +5,15 @@
 import { release } from 'node:os';
 import type { Progress } from '../core/progress.ts';
 import type { Target } from '../core/target.ts';
+import type { Recipe } from '../kernel/recipe.ts';
 import { HostTarget } from './host-target.ts';
 
 export type Accel = 'auto' | 'kvm' | 'tcg';
 
 export interface TargetRequest {
   kind: 'host' | 'qemu';
-  kernel?: string;
+  /** A recipe name or file, an image path, or a recipe built in memory. */
+  kernel?: string | Recipe;
   accel?: Accel;
   progress?: Progress;
   /** QEMU: keep the initramfs and console logs here. */

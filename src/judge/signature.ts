@@ -5,6 +5,8 @@
 // got 100" becomes "expected 30 got 10" and is still the same failure.
 import type { ScenarioResult } from './result.ts';
 
+const CRASH_PREFIX = /^the kernel crashed while this scenario ran: /;
+
 /** "cqe 1 of user_data 1 (step 1 send_zc)" → "cqe"; "ring 1 head" → "ring head". */
 function whereKind(where: string): string {
   return where
@@ -23,6 +25,22 @@ export function failureSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'c
   const d = r.diffs[0];
   if (!d) return 'fail';
   return `fail:${whereKind(d.where)}.${d.field.replace(/\d+/g, 'N')}${d.rule ? `[${d.rule}]` : ''}`;
+}
+
+/**
+ * The signature findings are told apart by: failureSignature, which names a
+ * kernel crash by its stable title; a crash without a parsed report (a
+ * program killed by a signal) by its summary, addresses and offsets left out.
+ */
+export function findingSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'summary' | 'crash'>): string | undefined {
+  const s = failureSignature(r);
+  if (s !== 'crash') return s;
+  const title = r.summary
+    .replace(CRASH_PREFIX, '')
+    .replace(/\+0x[0-9a-f]+\/0x[0-9a-f]+/gi, '')
+    .replace(/\b(0x)?[0-9a-f]{6,}\b/gi, 'X')
+    .trim();
+  return `crash: ${title}`;
 }
 
 /**

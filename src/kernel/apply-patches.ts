@@ -2,6 +2,8 @@
 // series ingestion, so cover letters and replies never reach git am) and
 // applies them with `git am -3` on a branch of the base tree. A failure names
 // the patch, the file and the hunk, aborts the am and leaves the tree clean.
+// checkApplies() finds that failure first without the work tree, so without
+// waiting for another build that holds the tree.
 import { execa } from 'execa';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -38,15 +40,53 @@ async function git(tree: string, args: string[]) {
   return execa('git', args, { cwd: tree, reject: false, all: true });
 }
 
-/** Pulls "error: patch failed: io_uring/net.c:1261" and the context git searched for. */
+/** From `git apply -v` output: "error: patch failed: io_uring/net.c:1261" and the context git searched for. */
+function describeApply(applyOutput: string, fallback: string): string {
+  const lines = applyOutput.split('\n');
+  const failed = [
+    ...new Set(lines.filter((l) => /^error: (patch failed|.*: patch does not apply|.*: No such file|.*already exists)/.test(l))),
+  ];
+  const searchAt = lines.findIndex((l) => l.startsWith('error: while searching for:'));
+  const context = searchAt >= 0 ? lines.slice(searchAt, searchAt + 12).join('\n') : '';
+  return [failed.join('\n') || fallback.split('\n').slice(-8).join('\n'), context].filter(Boolean).join('\n');
+}
+
 async function describeFailure(tree: string, patch: PreparedPatch, amOutput: string): Promise<string> {
   const patchFile = (await git(tree, ['rev-parse', '--git-path', 'rebase-apply/patch'])).stdout.trim();
   const check = await git(tree, ['apply', '--check', '-v', ...patch.exclude.map((e) => `--exclude=${e}`), patchFile]);
-  const lines = (check.all || amOutput).split('\n');
-  const failed = lines.filter((l) => /^error: (patch failed|.*: patch does not apply|.*: No such file|.*already exists)/.test(l));
-  const searchAt = lines.findIndex((l) => l.startsWith('error: while searching for:'));
-  const context = searchAt >= 0 ? lines.slice(searchAt, searchAt + 12).join('\n') : '';
-  return [failed.join('\n') || amOutput.split('\n').slice(-8).join('\n'), context].filter(Boolean).join('\n');
+  return describeApply(check.all || amOutput, amOutput);
+}
+
+const branchExists = async (tree: string, branch: string) =>
+  (await git(tree, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`])).exitCode === 0;
+
+/**
+ * Applies the patches in order to a private index of the base (`git apply
+ * --cached`, then `--3way`, as `git am -3` does to the work tree), so it needs
+ * neither the work tree nor its lock. Throws the BuildError checkoutPatched
+ * would: the patch, the file and the hunk. A patch set that has its branch
+ * already applied once and is not checked again.
+ */
+export async function checkApplies(tree: string, branch: string, patches: PreparedPatch[]): Promise<void> {
+  if (await branchExists(tree, branch)) return;
+  const dir = await mkdtemp(join(tmpdir(), 'uspec-apply-'));
+  const env = { GIT_INDEX_FILE: join(dir, 'index') };
+  const inIndex = (args: string[]) => execa('git', args, { cwd: tree, env, reject: false, all: true });
+  try {
+    const base = await inIndex(['read-tree', 'base']);
+    if (base.exitCode !== 0) throw new BuildError(`git read-tree base failed in ${tree}`, base.all);
+    for (const [i, patch] of patches.entries()) {
+      const file = join(dir, `${String(i + 1).padStart(4, '0')}.patch`);
+      await writeFile(file, patch.text);
+      const apply = (...how: string[]) => inIndex(['apply', '--cached', ...how, ...patch.exclude.map((e) => `--exclude=${e}`), file]);
+      // As git am -3: as it is, else a three-way merge; a failed apply leaves the index as it was.
+      const plain = await apply('-v');
+      if (plain.exitCode === 0 || (await apply('--3way')).exitCode === 0) continue;
+      throw new BuildError(`patch ${i + 1}/${patches.length} does not apply: ${patch.label}\n${describeApply(plain.all, plain.all)}`);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -57,7 +97,7 @@ async function describeFailure(tree: string, patch: PreparedPatch, amOutput: str
 export async function checkoutPatched(tree: string, branch: string, patches: PreparedPatch[], log: (s: string) => void): Promise<void> {
   // leftovers of an interrupted am would block everything after
   await git(tree, ['am', '--abort']);
-  if ((await git(tree, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`])).exitCode === 0) {
+  if (await branchExists(tree, branch)) {
     const co = await git(tree, ['checkout', '-q', '-f', branch]);
     if (co.exitCode !== 0) throw new BuildError(`git checkout ${branch} failed in ${tree}`, co.all);
     return;

@@ -6,20 +6,24 @@
 //   obj/<pkg>-<ver>-<config key>/      O= dir shared by every recipe with the same config,
 //                                      so baseline and RFC builds are incremental to each other
 //   kernels/<recipe>[-variant]-<key>/  a cache entry (core/cache.ts): bzImage, vmlinux, config, build.log, meta.json
-// The key hashes the content of every input, never a path: the base tarball
-// name, every patch (input bytes and the format-patch text git am gets), the
-// config fragments and the compiler. The tree and the object dirs are shared,
-// so a build holds the tree lock from checkout to the last copy.
+// The key hashes the content of every input, never a path or a name: the base
+// tarball name, every patch as git am gets it (format-patch text and excluded
+// files, so a `b4 am` export of a thread is the same kernel as the thread),
+// the config fragments and the compiler. An entry is named <name>-<key>; a
+// whole entry with the same key under another name (a recipe, and `gate
+// --series` of its patches) is that kernel and is reused. The tree and the
+// object dirs are shared, so a build holds the tree lock from checkout to the
+// last copy.
 import { execa } from 'execa';
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { basename, join } from 'node:path';
-import { preparePatches, checkoutPatched, type PreparedPatch } from './apply-patches.ts';
+import { checkApplies, checkoutPatched, preparePatches, type PreparedPatch } from './apply-patches.ts';
 import { BuildError } from './build-error.ts';
 import { cachedEntry, cacheDir, checkEntry, sha256 } from '../core/cache.ts';
 import { compilerId } from '../core/cc.ts';
 import { checkKconfig } from './kconfig-check.ts';
-import { ensureTarball, ensureTree } from './kernel-source.ts';
+import { ensureTarball, ensureTree, treeReady } from './kernel-source.ts';
 import { withLock } from '../core/lock.ts';
 import { runMake } from './make-progress.ts';
 import { baseSource, type Recipe } from './recipe.ts';
@@ -84,15 +88,11 @@ export interface KernelPlan {
   built: boolean;
 }
 
-/** The bytes of a patch input: a file, or every file of a format-patch directory. */
-async function inputBytes(path: string): Promise<Buffer> {
-  if (!(await stat(path)).isDirectory()) return readFile(path);
-  const names = (await readdir(path)).sort();
-  return Buffer.concat(
-    await Promise.all(
-      names.map(async (n) => Buffer.concat([Buffer.from(`${n}\0`), await readFile(join(path, n)).catch(() => Buffer.alloc(0))])),
-    ),
-  );
+/** A whole entry of this key built under another name: the same kernel. */
+async function entryWithKey(key: string): Promise<string | undefined> {
+  const names = await readdir(cacheDir('kernels')).catch(() => [] as string[]);
+  for (const n of names.sort()) if (n.endsWith(`-${key}`) && (await checkEntry(cacheDir('kernels', n))) === undefined) return n;
+  return undefined;
 }
 
 /** Everything about a build that is known without building: the cache key and paths. */
@@ -104,17 +104,14 @@ export async function planKernel(recipe: Recipe, variant?: string): Promise<Kern
   const cc = await ccacheWrapper();
   const fragmentBytes = await Promise.all(fragments.map(async (f) => [basename(f), await readFile(f)] as const));
   const configKey = sha256(KEY_SCHEMA, src.tarball, recipe.config.base, ...fragmentBytes.flat(), gcc, cc ?? 'gcc').slice(0, 12);
-  const patchKey = sha256(
-    KEY_SCHEMA,
-    src.tarball,
-    ...(await Promise.all(recipe.patches.map(async (p) => [JSON.stringify(p.exclude ?? []), await inputBytes(p.path)]))).flat(),
-    ...patches.flatMap((p) => [p.text, p.exclude.join(',')]),
-  );
+  const patchKey = sha256(KEY_SCHEMA, src.tarball, ...patches.flatMap((p) => [p.text, p.exclude.join(',')]));
   const key = sha256(patchKey, configKey).slice(0, 16);
   const name = `${recipe.name}${variant ? `-${variant}` : ''}`;
-  const outDir = cacheDir('kernels', `${name}-${key}`);
+  const own = `${name}-${key}`;
+  const entryKey = (await checkEntry(cacheDir('kernels', own))) === undefined ? own : ((await entryWithKey(key)) ?? own);
+  const outDir = cacheDir('kernels', entryKey);
   return {
-    entryKey: `${name}-${key}`,
+    entryKey,
     name,
     key,
     configKey,
@@ -144,6 +141,8 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
     ...(opts.signal ? { signal: opts.signal } : {}),
     build: async (staging) => {
       const tarball = await ensureTarball(recipe, log);
+      // A patch that does not apply is found now, not after another build releases the tree.
+      if (treeReady(tree)) await checkApplies(tree, branch, patches);
       // The tree and object dir are shared by every recipe on this base.
       await withLock(
         cacheDir('locks', `tree-${src.topDir}`),

@@ -2,6 +2,7 @@
 // order with `git am -3`, and Kconfig fragments merged over a base config.
 // Paths in a recipe are relative to the recipe file, as in every build tool:
 // the shipped recipes name ../series/*.mbox and patches/, kconfig/ beside them.
+// `gate --series` builds its recipes in memory (seriesRecipes), never as files.
 import { existsSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { InfraError } from '../core/errors.ts';
 import { KERNELS_DIR } from '../core/paths.ts';
+import { readSeries, type Series } from '../series/read-series.ts';
 
 export const RECIPES_DIR = KERNELS_DIR;
 
@@ -123,4 +125,87 @@ export async function findRecipe(nameOrPath: string): Promise<Recipe | undefined
   }
   if (/\.ya?ml$/i.test(nameOrPath)) return loadRecipe(resolve(nameOrPath));
   return undefined;
+}
+
+/** A series file given to `gate --series`, with the version to take when it holds several. */
+export interface SeriesInput {
+  path: string;
+  version?: number;
+}
+
+export interface SeriesRecipes {
+  /** The kernel under test: its base, then the series in the order given. */
+  patched: Recipe;
+  /** What it is compared with. */
+  baseline: Recipe;
+  /** Each series as read (in order), for naming it in reports. */
+  series: Series[];
+}
+
+/**
+ * The recipes `gate --series` builds, in memory. On the baseline recipe's own
+ * base the series go on top of its patches (the base plus the prerequisites,
+ * as sendzc-provided-rfc.yaml does) and that recipe is the comparison. On
+ * another base those prerequisites were written for a different tree, so the
+ * series go on the bare base and the comparison is the bare base. Config and
+ * variants always come from the baseline recipe, so both kernels share an
+ * object directory. Every series is read here: a file that is not one fails
+ * before anything is built.
+ */
+export async function seriesRecipes(inputs: SeriesInput[], o: { baseline: Recipe; base?: string }): Promise<SeriesRecipes> {
+  const series: Series[] = [];
+  for (const i of inputs) series.push(await readSeries(i.path, i.version !== undefined ? { version: i.version } : {}));
+  const base = o.base ?? o.baseline.base;
+  const onRecipe = base === o.baseline.base;
+  const shared = { file: `${o.baseline.file} (gate --series)`, config: o.baseline.config, variants: o.baseline.variants };
+  const baseline: Recipe = onRecipe
+    ? o.baseline
+    : { ...shared, name: baseLabel(base), description: `${base} as Debian ships it, no patches`, base, patches: [] };
+  const entries = inputs.map((i) => ({ path: resolve(i.path), ...(i.version !== undefined ? { version: i.version } : {}) }));
+  const patched: Recipe = {
+    ...shared,
+    name: seriesLabel(series),
+    description: `${onRecipe ? o.baseline.name : base} + ${series.map((s) => seriesTitle(s)).join(' + ')}`,
+    base,
+    patches: [...baseline.patches, ...entries],
+  };
+  return { patched, baseline, series };
+}
+
+/** "debian:linux=6.13.5-1" -> "linux-6.13.5-1". */
+export function baseLabel(base: string): string {
+  const { pkg, version } = baseSource(base);
+  return `${pkg}-${version.replace(/^\d+:/, '')}`;
+}
+
+/** The subject a series goes by: its cover letter's, else patch 1's (without the [PATCH] tags). */
+export function seriesTitle(s: Series): string {
+  return s.coverSubject ?? s.patches[0]!.subject;
+}
+
+/**
+ * A short kernel label for series: each one's subject without the subsystem
+ * prefix and the leading "add support for", cut at a word within 28
+ * characters, then -rfc and -vN when posted so; several joined by "+".
+ * "[PATCHSET RFC 0/7] Add support for provided registered buffers" -> provided-registered-buffers-rfc.
+ */
+export function seriesLabel(series: Series[]): string {
+  return series
+    .map((s) => {
+      const words = seriesTitle(s)
+        .replace(/^[\w./-]+:\s+/, '')
+        .replace(/^(?:(?:add|introduce|implement)\s+)?(?:support\s+(?:for|of)\s+)?/i, '')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter(Boolean);
+      let slug = '';
+      for (const w of words) {
+        const next = slug ? `${slug}-${w}` : w;
+        if (next.length > 28 && slug) break;
+        slug = next.slice(0, 28);
+      }
+      const rfc = /\bRFC\b/i.test(s.coverTags ?? s.patches[0]!.tags) ? '-rfc' : '';
+      return `${slug || 'series'}${rfc}${s.version > 1 ? `-v${s.version}` : ''}`;
+    })
+    .join('+');
 }

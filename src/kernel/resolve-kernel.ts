@@ -1,5 +1,6 @@
 // `--kernel X` anywhere a kernel is taken: X is a recipe name (baseline,
-// sendzc-provided-rfc), a recipe file (*.yaml), or a bzImage/vmlinux path.
+// sendzc-provided-rfc), a recipe file (*.yaml), or a bzImage/vmlinux path; or
+// a recipe built in memory (`gate --series`).
 // A recipe resolves to its vmlinux, which QEMU boots through the PVH entry
 // point (CONFIG_PVH): no SeaBIOS real-mode setup and no decompression, about
 // 0.5 s less from QEMU start to init under TCG than the bzImage.
@@ -8,7 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import { type Progress } from '../core/progress.ts';
 import { buildKernel } from './build.ts';
-import { findRecipe, listRecipes, RecipeError } from './recipe.ts';
+import { findRecipe, listRecipes, RecipeError, type Recipe } from './recipe.ts';
 
 export interface ResolveKernelOptions {
   progress?: Progress | undefined;
@@ -83,25 +84,16 @@ export function hasPvhNote(path: string): boolean {
   }
 }
 
-export async function resolveKernel(arg: string, opts: ResolveKernelOptions = {}): Promise<ResolvedKernel> {
-  let recipe;
+export async function resolveKernel(arg: string | Recipe, opts: ResolveKernelOptions = {}): Promise<ResolvedKernel> {
+  if (typeof arg !== 'string') return recipeKernel(arg, opts);
+  let recipe: Recipe | undefined;
   try {
     recipe = await findRecipe(arg);
   } catch (e) {
     if (e instanceof RecipeError) throw new InfraError(e.message);
     throw e;
   }
-  if (recipe) {
-    const log = opts.log ?? (opts.progress ? (line: string) => opts.progress!({ phase: 'kernel', detail: line }) : undefined);
-    const k = await buildKernel(recipe, {
-      ...(opts.variant ? { variant: opts.variant } : {}),
-      ...(opts.quiet !== undefined ? { quiet: opts.quiet } : {}),
-      ...(log ? { log } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.rebuild ? { rebuild: true } : {}),
-    });
-    return { image: k.vmlinux, debugImage: k.vmlinuxDebug, label: k.name, cacheHit: k.cacheHit, buildSeconds: k.seconds };
-  }
+  if (recipe) return recipeKernel(recipe, opts);
   const path = resolve(arg);
   if (existsSync(path)) {
     if (!statSync(path).isFile())
@@ -124,4 +116,16 @@ export async function resolveKernel(arg: string, opts: ResolveKernelOptions = {}
   throw new InfraError(
     `no kernel "${arg}": not a recipe (known: ${(await listRecipes()).join(', ')}), not a *.yaml recipe file, not an image path`,
   );
+}
+
+async function recipeKernel(recipe: Recipe, opts: ResolveKernelOptions): Promise<ResolvedKernel> {
+  const log = opts.log ?? (opts.progress ? (line: string) => opts.progress!({ phase: 'kernel', detail: line }) : undefined);
+  const k = await buildKernel(recipe, {
+    ...(opts.variant ? { variant: opts.variant } : {}),
+    ...(opts.quiet !== undefined ? { quiet: opts.quiet } : {}),
+    ...(log ? { log } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.rebuild ? { rebuild: true } : {}),
+  });
+  return { image: k.vmlinux, debugImage: k.vmlinuxDebug, label: k.name, cacheHit: k.cacheHit, buildSeconds: k.seconds };
 }

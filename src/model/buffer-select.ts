@@ -4,6 +4,7 @@
 import { ABIS } from '../specs/abi.ts';
 import type { AbiName } from '../specs/schema.ts';
 import { E } from './errno.ts';
+import { PEEK_MAX_IMPORT, UIO_MAXIOV } from './limits.ts';
 import type { ByteSource } from './prediction.ts';
 import type { RuleId } from './rules.ts';
 import type { Semantics } from './profiles.ts';
@@ -12,10 +13,6 @@ import { unpredictable } from './unpredictable.ts';
 import type { RingEntryDesc } from '../specs/layout.ts';
 
 const INT_MAX = 0x7fffffff;
-/** io_uring/kbuf.c PEEK_MAX_IMPORT */
-const PEEK_MAX_IMPORT = 256;
-/** UIO_MAXIOV */
-const UIO_MAXIOV = 1024;
 
 export type Failure = { err: number; rule: RuleId };
 

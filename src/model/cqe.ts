@@ -7,8 +7,8 @@ export const CQE_BUFFER_SHIFT = 16;
 /** IORING_NOTIF_USAGE_ZC_COPIED as the signed 32-bit res the event line prints. */
 export const NOTIF_ZC_COPIED = -0x80000000;
 
-/** IORING_CQE_F_BUFFER with buffer id bid. */
-export const bufferFlags = (bid: number): number => CQE_F.BUFFER | (bid << CQE_BUFFER_SHIFT);
+/** IORING_CQE_F_BUFFER with buffer id bid, as the unsigned 32-bit word the kernel posts (bids from 32768 set bit 31). */
+export const bufferFlags = (bid: number): number => (CQE_F.BUFFER | (bid << CQE_BUFFER_SHIFT)) >>> 0;
 
 const NAMES = Object.entries(CQE_F) as [CqeFlagName, number][];
 const KNOWN = NAMES.reduce((a, [, b]) => a | b, 0);

@@ -37,7 +37,8 @@ export function cqe(
   resRule: RuleId,
   flagsRule: RuleId = resRule,
 ): PredictedCqe {
-  return { kind, res: typeof res === 'number' ? { exact: res } : res, flags, resRule, flagsRule };
+  // unsigned, as the kernel's u32 flags word is observed (a bid from 32768 sets bit 31)
+  return { kind, res: typeof res === 'number' ? { exact: res } : res, flags: flags >>> 0, resRule, flagsRule };
 }
 
 export function isFailure(res: ResPrediction, wanted: number): boolean | 'maybe' {

@@ -2,19 +2,10 @@
 // what the peer then reads. All sockets are loopback TCP/UDP or AF_UNIX.
 import type { Scenario } from '../specs/schema.ts';
 import { E } from './errno.ts';
+import { DGRAM_OVERHEAD, PEER_READ_MAX, STREAM_SAFE, UDP_MAX, UDP_RCVBUF, UNIX_DGRAM_QLEN } from './limits.ts';
 import type { ResPrediction } from './prediction.ts';
 import type { RuleId } from './rules.ts';
 import { unpredictable } from './unpredictable.ts';
-
-/** Largest UDP/IPv4 payload. */
-const UDP_MAX = 65507;
-/** uspec_peer_recv/drain read datagrams into a 64 KiB buffer. */
-const PEER_READ_MAX = 1 << 16;
-/** net.unix.max_dgram_qlen default: more unread datagrams block the sender. */
-const UNIX_DGRAM_QLEN = 10;
-/** Default UDP receive buffer (net.core.rmem_default) and a conservative per-datagram truesize overhead. */
-const UDP_RCVBUF = 212992;
-const DGRAM_OVERHEAD = 1024;
 
 export interface SendOutcome {
   res: ResPrediction;
@@ -34,7 +25,7 @@ export class SocketModel {
   constructor(private readonly sock: Scenario['socket']) {
     this.stream = sock.type === 'tcp' || sock.type === 'unix-stream';
     this.zcCapable = sock.type === 'tcp' || sock.type === 'udp';
-    let safe = Math.min(sock.sndbuf ?? 65536, 65536);
+    let safe = Math.min(sock.sndbuf ?? STREAM_SAFE, STREAM_SAFE);
     if (sock.rcvbuf) safe = Math.min(safe, sock.rcvbuf / 2);
     this.safe = safe;
   }

@@ -26,12 +26,30 @@ export function reporterFor(format: ReportFormat): Reporter {
   }
 }
 
-/** Every machine and human format into one directory (gate output, merged shards). Returns the paths. */
-export function writeReportSet(report: RunReport, dir: string): string[] {
+export interface ReportSet {
+  /** The files written. */
+  files: string[];
+  /** The formats that could not be rendered or written, each with why. */
+  failed: { file: string; message: string }[];
+}
+
+/**
+ * Every machine and human format into one directory (gate output, merged
+ * shards). One format failing (a render bug, a full disk, a directory in the
+ * way) never stops the others: it is returned in `failed` for the caller to
+ * report.
+ */
+export function writeReportSet(report: RunReport, dir: string): ReportSet {
   mkdirSync(dir, { recursive: true });
-  return [new KtapReporter(), new JunitReporter(), new JsonReporter(), new HtmlReporter(), new TerminalReporter()].map((r) => {
-    const f = join(dir, r.fileName);
-    writeFileSync(f, r.render(report));
-    return resolve(f);
-  });
+  const set: ReportSet = { files: [], failed: [] };
+  for (const r of [new KtapReporter(), new JunitReporter(), new JsonReporter(), new HtmlReporter(), new TerminalReporter()]) {
+    const f = resolve(join(dir, r.fileName));
+    try {
+      writeFileSync(f, r.render(report));
+      set.files.push(f);
+    } catch (e) {
+      set.failed.push({ file: f, message: (e as Error).message });
+    }
+  }
+  return set;
 }

@@ -19,6 +19,30 @@ export interface KernelRun {
   results: ScenarioResult[];
   /** liburing's own tests run in the same boot (gate only). */
   peer?: PeerResult[];
+  /** The series under test this kernel carries (gate: beyond what the baseline has). */
+  series?: SeriesRef[];
+  /** Set when this kernel's run failed: why. Its scenarios are then 'lost'. */
+  error?: string;
+}
+
+/** A patch series as a report names it. */
+export interface SeriesRef {
+  /** Subject of the cover letter, else of patch 1, without the [PATCH] tags. */
+  subject: string;
+  /** That message's bracketed tags as posted, e.g. "PATCHSET RFC 0/7". */
+  tags: string;
+  version: number;
+  /** That message's Message-ID, when the input shows it (a thread page does not). */
+  messageId?: string;
+  patches: number;
+  /** The file or directory it was read from. */
+  input: string;
+}
+
+/** One line: [PATCHSET RFC 0/7] Add support for provided registered buffers (v1, 7 patches, <msgid>). */
+export function describeSeries(s: SeriesRef): string {
+  const id = s.messageId ? `<${s.messageId}>` : 'no Message-ID in the input';
+  return `[${s.tags}] ${s.subject} (v${s.version}, ${s.patches} patch${s.patches === 1 ? '' : 'es'}, ${id})`;
 }
 
 export interface RunReport {

@@ -1,7 +1,7 @@
 // The short report a person reads: one line per kernel, then what failed and why.
 import { OUTCOME, type Outcome } from '../judge/verdict.ts';
 import { describePrefixes } from '../judge/bisect.ts';
-import { bisectOf, totals, type RunReport } from './report.ts';
+import { bisectOf, describeSeries, totals, type RunReport } from './report.ts';
 import { describeDiff, type Reporter } from './reporter.ts';
 
 export class TerminalReporter implements Reporter {
@@ -21,8 +21,12 @@ export class TerminalReporter implements Reporter {
             .map((s) => `, ${t[s]} ${s}`)
             .join(''),
       );
+      for (const sr of k.series ?? []) out.push(`  series: ${describeSeries(sr)}`);
+      // A kernel whose run failed: one line for the cause, not one per lost scenario.
+      if (k.error) out.push(`  RUN FAILED: ${k.error}`);
       for (const r of k.results) {
         if (r.status === 'pass' && !this.opts.verbose) continue;
+        if (k.error && r.status === 'lost') continue;
         out.push(`  ${r.status.toUpperCase().padEnd(9)} ${r.id}  ${r.file}:${r.line}`);
         // The diffs say it better than a summary that repeats the first of them.
         if (r.status !== 'pass' && (!r.diffs.length || r.status !== 'fail')) out.push(`            ${r.summary}`);

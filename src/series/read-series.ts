@@ -1,7 +1,9 @@
 // Entry point of series ingestion: a thread page (.txt), an mbox, or a
 // directory of `git format-patch` files -> the ordered patches of one version
 // of the series. Cover letters (0/N) and replies (Re:) are dropped; the newest
-// version wins unless a version is asked for.
+// version wins unless a version is asked for. `b4 am` writes the cover letter
+// beside the patches (NAME.cover next to NAME.mbx): it is read from there.
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseAddress, type RawMessage } from './mail.ts';
@@ -23,6 +25,10 @@ export interface Series {
   /** Other versions present in the input (not selected). */
   otherVersions: number[];
   coverSubject?: string;
+  /** The cover letter's bracketed tags, e.g. "PATCHSET RFC 0/7". */
+  coverTags?: string;
+  /** Message-ID of the cover letter, else of patch 1 (a thread page shows none). */
+  messageId?: string;
   patches: Patch[];
 }
 
@@ -45,11 +51,19 @@ async function loadMessages(input: string): Promise<{ format: Series['format']; 
     return { format: 'format-patch-dir', messages };
   }
   const text = await readFile(input, 'utf-8');
-  if (looksLikeMbox(text)) return { format: 'mbox', messages: parseMbox(text, input) };
+  if (text.trim() === '') throw new SeriesError(`not a series: ${input} is empty`);
+  if (looksLikeMbox(text)) return { format: 'mbox', messages: [...parseMbox(text, input), ...(await b4Cover(input))] };
   if (looksLikeThreadPage(text)) return { format: 'thread-page', messages: parseThreadPage(text, input) };
   throw new SeriesError(
     `not a series: ${input} is neither an mbox (first line "From ...") nor a public-inbox thread page (with "^ permalink raw reply" separators)`,
   );
+}
+
+/** `b4 am` leaves the cover letter out of NAME.mbx and writes it, without a "From " line, to NAME.cover. */
+async function b4Cover(input: string): Promise<RawMessage[]> {
+  const cover = input.replace(/\.mbx$/, '.cover');
+  if (cover === input || !existsSync(cover)) return [];
+  return parseMbox(`From b4-cover Thu Jan  1 00:00:00 1970\n${await readFile(cover, 'utf-8')}`, cover);
 }
 
 /** Finds an e-mail address for a bare name in the message's trailers (Signed-off-by: Name <addr>). */
@@ -157,12 +171,14 @@ export async function readSeries(input: string, opts: ReadSeriesOptions = {}): P
     );
   }
   const cover = covers.find((c) => versionOf(c.msg, c.subj) === version);
+  const messageId = cover?.msg.messageId ?? byIndex.get(1)!.msg.messageId;
   return {
     input,
     format,
     version,
     otherVersions: versions.filter((v) => v !== version),
-    ...(cover ? { coverSubject: cover.subj.title } : {}),
+    ...(cover ? { coverSubject: cover.subj.title, coverTags: cover.subj.tags } : {}),
+    ...(messageId ? { messageId } : {}),
     patches: [...byIndex.values()].sort((a, b) => a.patch.index - b.patch.index).map((c) => c.patch),
   };
 }

@@ -5,6 +5,9 @@
 import { encodeRegbufAddr } from './abi.ts';
 import type { Fill, Scenario } from './schema.ts';
 
+/** The page the C runtime places every buffer in (uspec_alloc; placement.page_offset is within one). */
+export const PAGE_SIZE = 4096;
+
 export type BufferRole =
   | { kind: 'regbuf'; index: number }
   | { kind: 'ring-plain'; bgid: number; entry: number; step?: number }

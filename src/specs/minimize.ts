@@ -46,7 +46,10 @@ export function reductions(sc: Scenario): Candidate[] {
   });
   sc.provided_buffers.forEach((_, pi) => muts.push([`drop classic buffers ${pi}`, (s) => void s.provided_buffers.splice(pi, 1)]));
   const regs = sc.registered_buffers;
+  // the biggest cuts first: a generated scenario may register 64 buffers it never uses
+  if (regs) muts.push(['no registered buffers', (s) => void delete s.registered_buffers]);
   if (regs && Array.isArray(regs)) {
+    if (regs.length > 2) muts.push(['only registered buffer 0', (s) => void (s.registered_buffers as typeof regs).splice(1)]);
     if (regs.length > 1) muts.push([`drop registered buffer ${regs.length - 1}`, (s) => void (s.registered_buffers as typeof regs).pop()]);
     regs.forEach((r, i) => {
       if (r.size > 1)
@@ -58,6 +61,11 @@ export function reductions(sc: Scenario): Candidate[] {
         muts.push([`regbuf ${i}: page aligned`, (s) => void ((s.registered_buffers as typeof regs)[i]!.placement = 'page_aligned')]);
     });
   } else if (regs) {
+    if (regs.count > 2)
+      muts.push([
+        `${Math.ceil(regs.count / 2)} registered buffers`,
+        (s) => void ((s.registered_buffers as typeof regs).count = Math.ceil(regs.count / 2)),
+      ]);
     if (regs.count > 1) muts.push([`${regs.count - 1} registered buffers`, (s) => void ((s.registered_buffers as typeof regs).count -= 1)]);
     if (regs.size > 1)
       muts.push([
@@ -66,8 +74,7 @@ export function reductions(sc: Scenario): Candidate[] {
       ]);
     if (regs.placement !== 'page_aligned')
       muts.push(['registered buffers page aligned', (s) => void ((s.registered_buffers as typeof regs).placement = 'page_aligned')]);
-  } else void 0;
-  if (regs) muts.push(['no registered buffers', (s) => void delete s.registered_buffers]);
+  }
   sc.steps.forEach((st, i) => {
     const op = 'send_zc' in st ? st.send_zc : 'send' in st ? st.send : undefined;
     if (!op) return;

@@ -2,6 +2,7 @@
 // losing the precise location of the error. Each returns the path of the
 // offending value so the loader can name its line and column.
 import { abiRangeError } from './abi.ts';
+import { PAGE_SIZE } from './layout.ts';
 import type { SpecFile } from './schema.ts';
 
 export interface RuleError {
@@ -27,7 +28,7 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
     };
     let bytes = 0;
     const regs = sc.registered_buffers;
-    if (regs) bytes += Array.isArray(regs) ? regs.reduce((a, r) => a + r.size + 4096, 0) : regs.count * (regs.size + 4096);
+    if (regs) bytes += Array.isArray(regs) ? regs.reduce((a, r) => a + r.size + PAGE_SIZE, 0) : regs.count * (regs.size + PAGE_SIZE);
     sc.buffer_rings.forEach((r, ri) => {
       claim(r.bgid, 'buffer_rings', at('buffer_rings', ri, 'bgid'));
       if (r.buffers.length > r.entries)
@@ -59,8 +60,16 @@ export function crossFieldRules(spec: SpecFile): RuleError[] {
     });
     const userData = new Map<string, number>();
     const sendSteps = new Set<number>();
+    // Requests queue SQEs until a wait, submit, peer_recv or peer_drain step submits them.
+    let queued = 0;
     sc.steps.forEach((st, i) => {
       const op = 'send_zc' in st ? st.send_zc : 'send' in st ? st.send : undefined;
+      if (op && ++queued > sc.ring.entries)
+        errors.push({
+          path: at('steps', i),
+          message: `${queued} requests queued before the next submit do not fit a ring of ${sc.ring.entries} SQ entries`,
+        });
+      if ('wait' in st || 'submit' in st || 'peer_recv' in st || 'peer_drain' in st) queued = 0;
       if ('ring_add' in st) {
         const ring = sc.buffer_rings.find((r) => r.bgid === st.ring_add.bgid);
         if (!ring)

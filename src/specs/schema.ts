@@ -15,7 +15,8 @@ const U32 = 0xffffffff;
 export const U64_RE = /^(0x[0-9a-fA-F]{1,16}|[0-9]{1,20})$/;
 const u64 = z
   .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(U64_RE, 'a decimal or 0x-hex 64-bit integer')])
-  .refine((v) => BigInt(v) <= 0xffffffffffffffffn, 'must fit in 64 bits');
+  // zod runs refinements after a failed regex too: only a well-formed value is converted
+  .refine((v) => !U64_RE.test(String(v)) || BigInt(v) <= 0xffffffffffffffffn, 'must fit in 64 bits');
 
 /** Ids become C identifiers (after mangling) and file names: keep them boring. */
 export const ID_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;

@@ -8,6 +8,7 @@ import type { Progress } from '../core/progress.ts';
 import type { Accel } from '../exec/targets.ts';
 import type { FindingBisect, BisectReport } from '../judge/bisect.ts';
 import type { ScenarioResult } from '../judge/result.ts';
+import { buildKernel } from '../kernel/build.ts';
 import type { Recipe } from '../kernel/recipe.ts';
 import type { ProfileName } from '../model/profiles.ts';
 import type { LoadedSpec } from '../specs/load.ts';
@@ -23,8 +24,8 @@ export interface BisectOneRequest {
   index: number;
   /** The full series' recipe (its last patch entry is the series). */
   recipe: Recipe;
-  /** How the recipe was named on the command line (what reproduce commands repeat). */
-  kernel: string;
+  /** How the kernel was named on the command line: a recipe name or file, or the recipe `--series` built in memory. */
+  kernel: string | Recipe;
   profile: ProfileName;
   accel: Accel;
   /** Where the reply (and the minimized scenario) go. */
@@ -41,8 +42,13 @@ export type BisectOneOutcome =
 
 export async function bisectOne(r: BisectOneRequest): Promise<BisectOneOutcome> {
   const ref = { spec: r.spec, index: r.index };
-  const choice = { kind: 'qemu' as const, kernel: r.kernel, accel: r.accel, profile: r.profile };
-  r.progress({ phase: 'full series', detail: `${r.spec.spec.scenarios[r.index]!.id} on ${r.kernel}` });
+  // A recipe built in memory is passed on as its image (built here, or a cache hit).
+  const kernel =
+    typeof r.kernel === 'string'
+      ? r.kernel
+      : (await buildKernel(r.kernel, { quiet: true, ...(r.signal ? { signal: r.signal } : {}) })).vmlinux;
+  const choice = { kind: 'qemu' as const, kernel, accel: r.accel, profile: r.profile };
+  r.progress({ phase: 'full series', detail: `${r.spec.spec.scenarios[r.index]!.id} on ${r.recipe.name}` });
   const { target, label, oracle } = await openTarget(choice, r.progress, r.signal);
   const run = await runScenarios({
     refs: [ref],

@@ -1,93 +1,489 @@
-// `uringspec fuzz`: generated scenarios in batches (one boot per batch on
-// QEMU), each compared with the model; every new failure signature is
-// minimized and saved with its spec, reproducer and report. The same seed
-// gives the same scenarios.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `uringspec fuzz`: the suite writes itself. Scenarios from the synthesizer
+// (specs/synth: the whole spec language, boundary values first, then
+// mutations of what reached something new) run in batches on a target (one
+// compile, one boot on QEMU; a crash ends a scenario, not the run), each
+// judged by the model. Every distinct finding (signature: first diff and
+// rule, or crash title) not already shown by the corpus on this kernel and
+// profile is minimized and saved as a corpus scenario with its reproducer C.
+// The same seed gives the same scenarios in the same order (and, where the
+// kernel answers the same, the same findings).
+import { InfraError } from '../core/errors.ts';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { sha256 } from '../core/cache.ts';
 import type { Progress } from '../core/progress.ts';
+import { shellQuote } from '../core/text.ts';
 import { generateProgram } from '../generator/program.ts';
 import { generateRepro } from '../generator/repro.ts';
-import { failureSignature } from '../judge/signature.ts';
+import { FEEDBACK_SOURCES, type FuzzObservation } from '../judge/feedback.ts';
+import type { Oracle } from '../judge/oracle.ts';
+import type { ScenarioResult } from '../judge/result.ts';
+import { findingSignature } from '../judge/signature.ts';
+import { MODEL_LIMITS } from '../model/limits.ts';
+import type { RuleId } from '../model/rules.ts';
+import { writeReportSet } from '../report/index.ts';
 import { describeDiff } from '../report/reporter.ts';
-import { generateScenarios } from '../specs/arbitrary.ts';
+import { newReport, type RunReport } from '../report/report.ts';
+import { allScenarios, loadSpecsOrThrow, loadSpecText } from '../specs/load.ts';
 import { inMemorySpec, specText } from '../specs/memory.ts';
-import { minimize } from '../specs/minimize.ts';
-import { batchRunner } from './batch.ts';
+import { minimize, scenarioSize } from '../specs/minimize.ts';
+import type { Scenario } from '../specs/schema.ts';
+import { featuresOf, Rng, Synth, type Candidate, type SynthStats } from '../specs/synth/index.ts';
+import { batchRunner, type BatchRunner } from './batch.ts';
+import { runScenarios } from './run.ts';
 import { openTarget, type TargetChoice } from './target.ts';
 
 export interface FuzzRequest {
-  count: number;
   seed: number;
+  /** Stop after this many generated scenarios (undefined: only the budget stops it). */
+  count?: number;
+  /** Stop after this long, in ms (minimizing the last findings may take a little more). */
+  budgetMs?: number;
   batch: number;
   minimize: boolean;
+  /** The corpus (hand-written and earlier findings): run first, its signatures are not new findings. */
+  corpusDir: string;
+  /** Where new findings go, one YAML + one C file each. */
+  foundDir: string;
+  /** Reports (the gate's formats) and fuzz.json. */
   outDir: string;
+  /** Most pairwise rows of the boundary phase. */
+  boundaryRows?: number;
   choice: TargetChoice;
   progress: Progress;
+  /** One line at a time for a log: progress at least every LOG_EVERY_MS. */
+  log: (line: string) => void;
   signal?: AbortSignal;
 }
 
 export interface FuzzFinding {
   signature: string;
   id: string;
+  file: string;
+  cFile: string;
   summary: string;
   diffs: string[];
-  dir: string;
+  /** How the scenario was generated (boundary row, mutation of ..., splice). */
+  origin: string;
+  /** Scenario number in the run (0-based). */
+  index: number;
+  minimizedFrom: number;
+  size: number;
+  /** The minimized scenario failed again the same way when rerun. */
+  reproduced: boolean;
+  scenario: Scenario;
+  result: ScenarioResult;
+}
+
+export interface CoveragePoint {
+  seconds: number;
+  scenarios: number;
+  features: Record<string, number>;
+  findings: number;
 }
 
 export interface FuzzResult {
   label: string;
   profile: string;
+  seed: number;
+  scenarios: number;
+  /** Generated scenarios not run because the model has no oracle for them (NO_ORACLE_SKIP of them). */
+  skippedNoOracle: number;
+  /** Generated scenarios not run because they use every rule a known crash used (CRASH_SKIP of them). */
+  skippedCrash: number;
+  batches: number;
+  /** Time spent running generated batches (compile + target), without the corpus run and minimization. */
+  batchSeconds: number;
+  /** Generated scenarios that failed (any signature, new or known). */
   failures: number;
+  statuses: Record<string, number>;
+  /** The program could not run a valid scenario (status error): a harness gap, never a finding. */
+  harnessErrors: { id: string; summary: string }[];
+  synth: SynthStats & { boundary: { covered: number; wanted: number } };
   findings: FuzzFinding[];
+  /** Signatures the generated scenarios reached that the corpus already shows. */
+  known: { signature: string; corpusId: string }[];
+  coverage: CoveragePoint[];
+  /** What the corpus reaches by the same measure, on this kernel and profile. */
+  corpusCoverage: Record<string, number>;
+  /** The failure signatures the corpus shows on this kernel and profile. */
+  corpusSignatures: string[];
+  corpusScenarios: number;
   seconds: number;
+  reportFiles: string[];
 }
+
+/** Share of the scenarios the model has no oracle for that are not run (they can only show a crash). */
+const NO_ORACLE_SKIP = 0.75;
+/** Share of the scenarios that use every rule a known crash used that are not run (each may cost a reboot). */
+const CRASH_SKIP = 0.9;
+/** Share of a time budget the boundary phase may take before feedback takes over. */
+const BOUNDARY_SHARE = 0.3;
+/** A progress line at least this often in a log. */
+export const LOG_EVERY_MS = 15_000;
+const MINIMIZE_ROUNDS = 16;
+/** The smallest batch a budget shortens a batch to (a boot costs the same for 1 and for 20). */
+const MIN_BATCH = 20;
+/** Share of a time budget kept for minimizing the findings at the end. */
+const MINIMIZE_SHARE = 0.25;
+/** Crashing (or hanging) candidates cost a reboot (or a timeout) each: they are tried a few at a time, stopping at the first that fails alike. */
+const CRASH_CHUNK = 4;
 
 export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   const t0 = performance.now();
-  const { target, label, oracle } = await openTarget(r.choice, r.progress, r.signal);
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const deadline = r.budgetMs !== undefined ? t0 + r.budgetMs : Infinity;
+  // a time-boxed run stops generating early enough to minimize what it found
+  const generateUntil = r.budgetMs !== undefined && r.minimize ? t0 + (1 - MINIMIZE_SHARE) * r.budgetMs : deadline;
+  const { target, label, oracle, kind } = await openTarget(r.choice, r.progress, r.signal);
   const run = batchRunner(target, oracle, label, undefined, r.signal);
-  const scenarios = generateScenarios(r.count, r.seed);
-  const found = new Map<string, FuzzFinding>();
-  let failures = 0;
-  for (let i = 0; i < scenarios.length && !r.signal?.aborted; i += r.batch) {
-    const chunk = scenarios.slice(i, i + r.batch);
-    const results = await run(chunk);
-    r.progress({
-      phase: 'fuzz',
-      done: Math.min(i + r.batch, scenarios.length),
-      total: scenarios.length,
-      detail: `${found.size} signature(s)`,
-    });
-    for (const [j, res] of results.entries()) {
-      const sig = failureSignature(res);
-      if (!sig) continue;
-      failures++;
-      if (found.has(sig)) continue;
-      let sc = chunk[j]!;
-      if (r.minimize) sc = (await minimize(sc, sig, async (b) => (await run(b)).map(failureSignature), { maxRounds: 20 })).scenario;
-      const slug = `${sig.replace(/[^a-z0-9]+/gi, '-').slice(0, 48)}-${sha256(sig).slice(0, 8)}`;
-      const dir = join(r.outDir, slug);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'scenario.yaml'), specText([sc], `# uringspec fuzz --seed ${r.seed}: ${sig}\n`));
-      // The reproducer checks the model's expectations; named relative so the same seed gives identical files.
-      const prediction = oracle.predict(sc);
-      const spec = inMemorySpec([sc], 'scenario.yaml');
-      writeFileSync(
-        join(dir, 'repro.c'),
-        prediction.kind === 'prediction'
-          ? generateRepro(spec, 0, prediction, { kernel: label, profile: oracle.profile })
-          : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c,
-      );
-      writeFileSync(join(dir, 'report.txt'), `${sig}\n${res.summary}\n${res.diffs.map(describeDiff).join('\n')}\n`);
-      found.set(sig, { signature: sig, id: sc.id, summary: res.summary, diffs: res.diffs.map(describeDiff), dir });
+
+  // 1. The corpus on this kernel: what is already known, and the coverage to compare with.
+  const corpusInputs = [r.corpusDir, ...(existsSync(r.foundDir) && !inside(r.foundDir, r.corpusDir) ? [r.foundDir] : [])];
+  const corpusRefs = allScenarios(loadSpecsOrThrow(corpusInputs));
+  r.log(`[fuzz] running the corpus first (${corpusRefs.length} scenarios) on ${label}: what it shows is not new`);
+  const corpusRun = await runScenarios({ refs: corpusRefs, target, oracle, label, reproduce: () => '', ...signalOf(r) });
+  const known = new Map<string, string>();
+  /** The model rules of each known crash (corpus, then minimized findings). */
+  const crashRules: RuleId[][] = [];
+  const corpusFeatures = new Set<string>();
+  corpusRun.results.forEach((res, i) => {
+    const sc = corpusRefs[i]!.spec.spec.scenarios[corpusRefs[i]!.index]!;
+    const sig = findingSignature(res);
+    if (sig && !known.has(sig)) {
+      known.set(sig, sc.id);
+      crashRules.push(...crashRulesOf(oracle, sc, sig));
     }
+    for (const f of featuresOf(FEEDBACK_SOURCES, observe(oracle, sc, res))) corpusFeatures.add(f);
+  });
+  const corpusCoverage = bySource(corpusFeatures);
+
+  // 2. Generated batches.
+  const synth = new Synth({
+    seed: r.seed,
+    limits: MODEL_LIMITS,
+    ...(r.boundaryRows !== undefined ? { maxBoundaryRows: r.boundaryRows } : {}),
+  });
+  const statuses: Record<string, number> = {};
+  const harnessErrors: FuzzResult['harnessErrors'] = [];
+  const knownHit = new Map<string, string>();
+  const findings: FuzzFinding[] = [];
+  const claimed = new Set<string>();
+  const pending: NewFinding[] = [];
+  const coverage: CoveragePoint[] = [];
+  let scenarios = 0;
+  let skippedNoOracle = 0;
+  let skippedCrash = 0;
+  const skipRng = new Rng(`${r.seed}:no-oracle`);
+  let batches = 0;
+  let batchSeconds = 0;
+  let failures = 0;
+  let lastLog = 0;
+  const status = () => {
+    const cov = synth.pool.coverage();
+    const b = synth.boundaryCoverage();
+    return (
+      `[fuzz ${fmtTime(elapsed())}] ${scenarios} scenarios (${(scenarios / Math.max(elapsed(), 1e-3)).toFixed(1)}/s, ${synth.inBoundaryPhase ? 'boundary phase' : 'feedback phase'}), ` +
+      `coverage ${Object.entries(cov)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ')} (corpus: ${Object.entries(corpusCoverage)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ')}), boundary items ${b.covered}/${b.wanted}, pool ${synth.pool.entries.length}, ` +
+      `findings ${findings.length} new + ${knownHit.size} known`
+    );
+  };
+  const logStatus = () => {
+    lastLog = performance.now();
+    r.log(status());
+  };
+  // a line every LOG_EVERY_MS even while a long batch runs
+  const timer = setInterval(() => {
+    if (performance.now() - lastLog >= LOG_EVERY_MS - 100) logStatus();
+  }, 1000);
+  timer.unref();
+  try {
+    while (!r.signal?.aborted && (r.count === undefined || scenarios < r.count) && performance.now() < generateUntil) {
+      if (synth.inBoundaryPhase && r.budgetMs !== undefined && performance.now() - t0 > BOUNDARY_SHARE * r.budgetMs) {
+        synth.endBoundaryPhase();
+        r.log(`[fuzz] boundary phase ends at ${Math.round(BOUNDARY_SHARE * 100)}% of the budget: feedback from here on`);
+      }
+      let n = r.count === undefined ? r.batch : Math.min(r.batch, r.count - scenarios);
+      // near the end of a budget, a batch no longer than the time left at the rate seen so far
+      if (generateUntil !== Infinity && batchSeconds > 0) {
+        const fits = Math.floor(((generateUntil - performance.now()) / 1000) * (scenarios / batchSeconds));
+        n = Math.max(Math.min(n, fits), Math.min(n, MIN_BATCH));
+      }
+      const cands: Candidate[] = [];
+      while (cands.length < n) {
+        const more = synth.next(n - cands.length);
+        if (!more.length) throw new Error('the synthesizer made no valid scenario (a uringspec bug)');
+        for (const c of more) {
+          const p = oracle.predict(c.scenario);
+          // the model cannot judge it: only a crash could come of it, and a run costs the same
+          if (p.kind === 'no-oracle' && skipRng.chance(NO_ORACLE_SKIP)) skippedNoOracle++;
+          // it goes where a known crash went (every rule of one): a reboot for nothing new, most likely
+          else if (p.kind === 'prediction' && crashRules.some((cr) => cr.every((x) => p.rules.includes(x))) && skipRng.chance(CRASH_SKIP))
+            skippedCrash++;
+          else cands.push(c);
+        }
+      }
+      const tb = performance.now();
+      const results = await run(cands.map((c) => c.scenario));
+      batchSeconds += (performance.now() - tb) / 1000;
+      if (r.signal?.aborted) break;
+      batches++;
+      results.forEach((res, j) => {
+        const c = cands[j]!;
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (res.status === 'error') harnessErrors.push({ id: c.scenario.id, summary: res.summary });
+        synth.feedback(c, featuresOf(FEEDBACK_SOURCES, observe(oracle, c.scenario, res)));
+        const sig = findingSignature(res);
+        if (!sig) return;
+        failures++;
+        const corpusId = known.get(sig);
+        if (corpusId) knownHit.set(sig, corpusId);
+        else if (!claimed.has(sig)) {
+          claimed.add(sig);
+          pending.push({ c, res, sig, index: scenarios + j });
+          r.log(`[fuzz] new: ${sig}  (${c.scenario.id}, ${c.origin}: ${c.detail.slice(0, 80)})`);
+          // steer around a new crash at once (its rules as generated; the minimized ones are fewer)
+          crashRules.push(...crashRulesOf(oracle, c.scenario, sig));
+        }
+      });
+      scenarios += cands.length;
+      coverage.push({
+        seconds: Math.round(elapsed()),
+        scenarios,
+        features: synth.pool.coverage(),
+        findings: pending.length,
+      });
+      logStatus();
+    }
+    // all new findings minimized together at the end: every round of every finding is one batch (one boot)
+    if (pending.length) {
+      r.log(`[fuzz] minimizing ${pending.length} new finding(s)`);
+      findings.push(...(await saveFindings(r, pending, run, oracle, label, kind, deadline)));
+    }
+  } finally {
+    clearInterval(timer);
   }
-  return {
+
+  const report = fuzzReport(findings, label, oracle.profile, corpusRun.target, elapsed(), !!r.signal?.aborted);
+  const result: FuzzResult = {
     label,
     profile: oracle.profile,
+    seed: r.seed,
+    scenarios,
+    skippedNoOracle,
+    skippedCrash,
+    batches,
+    batchSeconds,
     failures,
-    findings: [...found.values()].sort((a, b) => a.signature.localeCompare(b.signature)),
-    seconds: (performance.now() - t0) / 1000,
+    statuses,
+    harnessErrors,
+    synth: { ...synth.stats, boundary: synth.boundaryCoverage() },
+    findings,
+    known: [...knownHit].map(([signature, corpusId]) => ({ signature, corpusId })),
+    coverage,
+    corpusCoverage,
+    corpusSignatures: [...known.keys()].sort(),
+    corpusScenarios: corpusRefs.length,
+    seconds: elapsed(),
+    reportFiles: [],
   };
+  const written = writeReportSet(report, r.outDir);
+  if (written.failed.length)
+    throw new InfraError(`fuzz reports could not be written: ${written.failed.map((f) => `${f.file}: ${f.message}`).join('; ')}`);
+  result.reportFiles = written.files;
+  const jsonFile = join(r.outDir, 'fuzz.json');
+  writeFileSync(jsonFile, JSON.stringify({ ...result, findings: findings.map(({ result: _, scenario: __, ...f }) => f) }, null, 2) + '\n');
+  result.reportFiles.push(resolve(jsonFile));
+  return result;
+}
+
+/** The rules of a crash's scenario, to steer around it; none for other signatures or without a prediction. */
+function crashRulesOf(oracle: Oracle, sc: Scenario, sig: string): RuleId[][] {
+  const p = oracle.predict(sc);
+  return sig.startsWith('crash') && p.kind === 'prediction' ? [p.rules] : [];
+}
+
+/** A signature seen for the first time, with the scenario that showed it. */
+interface NewFinding {
+  c: Candidate;
+  res: ScenarioResult;
+  sig: string;
+  index: number;
+}
+
+const signalOf = (r: FuzzRequest) => (r.signal ? { signal: r.signal } : {});
+
+function observe(oracle: Oracle, scenario: Scenario, result: ScenarioResult): FuzzObservation {
+  return { scenario, result, prediction: oracle.predict(scenario) };
+}
+
+function bySource(features: Iterable<string>): Record<string, number> {
+  const by: Record<string, number> = {};
+  for (const f of features) {
+    const s = f.slice(0, f.indexOf(':'));
+    by[s] = (by[s] ?? 0) + 1;
+  }
+  return by;
+}
+
+const inside = (child: string, dir: string) => !relative(resolve(dir), resolve(child)).startsWith('..');
+
+function fmtTime(s: number): string {
+  const m = Math.floor(s / 60);
+  return m ? `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${s.toFixed(0)}s`;
+}
+
+/**
+ * Shrinks each new finding (all of them together: every round of every
+ * finding in one batch), reruns the results once, and writes each as a
+ * corpus scenario with its reproducer.
+ */
+async function saveFindings(
+  r: FuzzRequest,
+  fresh: NewFinding[],
+  run: BatchRunner,
+  oracle: Oracle,
+  label: string,
+  kind: 'host' | 'qemu',
+  deadline: number,
+): Promise<FuzzFinding[]> {
+  // past the budget a round judges nothing, which ends minimization with what it has
+  const timed =
+    (evaluate: (b: Scenario[]) => Promise<(string | undefined)[]>) =>
+    async (b: Scenario[]): Promise<(string | undefined)[]> =>
+      performance.now() < deadline && !r.signal?.aborted ? evaluate(b) : b.map(() => undefined);
+  const shared = sharedBatches(run);
+  const minimized = await Promise.all(
+    fresh.map(async (f) => {
+      if (!r.minimize) return { scenario: f.c.scenario, changes: [] as string[] };
+      // a crash costs a reboot and a hang its whole timeout: those candidates go a few at a time
+      const slow = f.sig.startsWith('crash') || f.sig === 'timeout';
+      const evaluate = slow ? oneByOne(run, f.sig) : async (b: Scenario[]) => (await shared(b)).map(findingSignature);
+      return minimize(f.c.scenario, f.sig, timed(evaluate), { maxRounds: MINIMIZE_ROUNDS });
+    }),
+  );
+  mkdirSync(r.foundDir, { recursive: true });
+  const named = fresh.map((f, i) => ({ ...f, scenario: { ...minimized[i]!.scenario, id: findingId(f.sig, label, oracle.profile) } }));
+  const rerun = await run(named.map((f) => f.scenario));
+  return named.map((f, i) => {
+    const res = rerun[i]!;
+    const shown = findingSignature(res) === f.sig ? res : f.res;
+    const file = join(r.foundDir, `${f.scenario.id}.yaml`);
+    const cFile = join(r.foundDir, `${f.scenario.id}.c`);
+    const rel = relative(process.cwd(), file) || file;
+    const kernelArgs = kind === 'qemu' ? ['--kernel', r.choice.kernel!] : ['--target', 'host'];
+    const runCmd = ['npx', 'uringspec', 'run', rel, ...kernelArgs, '--profile', oracle.profile].map(shellQuote).join(' ');
+    const first = shown.diffs[0] ? describeDiff(shown.diffs[0]) : shown.summary;
+    const scenario: Scenario = {
+      ...f.scenario,
+      title: `found by fuzz on ${label}: ${first}`.replace(/\s+/g, ' ').slice(0, 200),
+      tags: ['found', `found-${oracle.profile}`],
+    };
+    const header = [
+      `# Found by \`uringspec fuzz --seed ${r.seed}\` on ${label} (model ${oracle.profile}): scenario ${f.index} of the run (${f.c.origin}).`,
+      `# signature: ${f.sig}`,
+      `# first difference: ${first}`,
+      `# minimized: size ${scenarioSize(f.c.scenario)} -> ${scenarioSize(f.scenario)}${minimized[i]!.changes.length ? ` (${minimized[i]!.changes.join('; ')})` : ''}`,
+      `# reproduce: ${runCmd}`,
+      `#   or build the standalone reproducer beside this file: ${relative(process.cwd(), cFile) || cFile} (exit 0 pass, 1 fail, 77 skip)`,
+      '',
+    ].join('\n');
+    const text = specText([scenario], header);
+    const check = loadSpecText(file, text);
+    if (!check.ok) throw new Error(`a finding does not load back (a uringspec bug): ${check.errors[0]!.message}`);
+    writeFileSync(file, text);
+    const prediction = oracle.predict(scenario);
+    const spec = inMemorySpec([scenario], `${scenario.id}.yaml`);
+    writeFileSync(
+      cFile,
+      prediction.kind === 'prediction'
+        ? generateRepro(spec, 0, prediction, { kernel: label, profile: oracle.profile })
+        : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c,
+    );
+    return {
+      signature: f.sig,
+      id: scenario.id,
+      file,
+      cFile,
+      summary: shown.summary,
+      diffs: shown.diffs.map(describeDiff),
+      origin: `${f.c.origin}: ${f.c.detail}`,
+      index: f.index,
+      minimizedFrom: scenarioSize(f.c.scenario),
+      size: scenarioSize(f.scenario),
+      reproduced: findingSignature(res) === f.sig,
+      scenario,
+      result: { ...shown, id: scenario.id, title: scenario.title, file: rel, line: 1, tags: scenario.tags, reproduce: runCmd },
+    };
+  });
+}
+
+/** The id of a finding: its signature in words and a hash of signature, kernel and profile (stable across runs). */
+function findingId(sig: string, label: string, profile: string): string {
+  const words = sig
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 44)
+    .replace(/-$/, '');
+  return `found-${words}-${sha256(`${sig}\n${label}\n${profile}`).slice(0, 8)}`;
+}
+
+/** Batches requested in the same tick run as one (one compile, one boot). */
+function sharedBatches(run: BatchRunner): BatchRunner {
+  let queue: { scs: Scenario[]; resolve: (r: ScenarioResult[]) => void; reject: (e: unknown) => void }[] = [];
+  return (scs) =>
+    new Promise((resolve, reject) => {
+      queue.push({ scs, resolve, reject });
+      if (queue.length > 1) return;
+      setImmediate(() => {
+        const q = queue;
+        queue = [];
+        run(q.flatMap((x) => x.scs)).then(
+          (all) => {
+            let k = 0;
+            for (const x of q) {
+              x.resolve(all.slice(k, k + x.scs.length));
+              k += x.scs.length;
+            }
+          },
+          (e) => q.forEach((x) => x.reject(e)),
+        );
+      });
+    });
+}
+
+/** Candidates a few at a time, in order, until one fails alike (the rest left unjudged: minimize takes the first). */
+function oneByOne(run: BatchRunner, sig: string) {
+  return async (batch: Scenario[]) => {
+    const out: (string | undefined)[] = batch.map(() => undefined);
+    for (let i = 0; i < batch.length; i += CRASH_CHUNK) {
+      const res = await run(batch.slice(i, i + CRASH_CHUNK));
+      res.forEach((x, j) => (out[i + j] = findingSignature(x)));
+      if (out.slice(i, i + CRASH_CHUNK).includes(sig)) break;
+    }
+    return out;
+  };
+}
+
+function fuzzReport(
+  findings: FuzzFinding[],
+  label: string,
+  profile: string,
+  target: RunReport['kernels'][number]['target'],
+  seconds: number,
+  aborted: boolean,
+): RunReport {
+  const report = newReport(new Date(Date.now() - seconds * 1000));
+  report.kernels.push({ label, profile, target, results: findings.map((f) => f.result) });
+  report.durationMs = Math.round(seconds * 1000);
+  if (aborted) {
+    report.incomplete = true;
+    report.incompleteReason = 'interrupted';
+  }
+  return report;
 }

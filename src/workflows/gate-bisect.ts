@@ -20,8 +20,8 @@ import { minimizeMany, type Minimized } from './minimize-many.ts';
 import { writeReplies } from './reply.ts';
 
 export interface GateBisectRequest {
-  /** The patched kernel as the gate was given it (a recipe name or file). */
-  kernel: string;
+  /** The patched kernel as the gate was given it (a recipe name or file, or the recipe `gate --series` built). */
+  kernel: string | Recipe;
   profile: ProfileName;
   run: KernelRun;
   refs: ScenarioRef[];
@@ -32,9 +32,9 @@ export interface GateBisectRequest {
   signal?: AbortSignal;
 }
 
-/** The recipe a bisection takes apart: the kernel must be named by one, whose last patch entry is the series. */
-export async function bisectableRecipe(kernel: string): Promise<Recipe> {
-  const recipe = await findRecipe(kernel);
+/** The recipe a bisection takes apart: the kernel must be named by one (or built in memory by `gate --series`), whose last patch entry is the series. */
+export async function bisectableRecipe(kernel: string | Recipe): Promise<Recipe> {
+  const recipe = typeof kernel === 'string' ? await findRecipe(kernel) : kernel;
   if (!recipe)
     throw new RecipeError(
       `cannot bisect ${kernel}: not a recipe (an image has no series to take apart); name the recipe it was built from`,

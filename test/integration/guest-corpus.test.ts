@@ -118,8 +118,15 @@ describe.skipIf(!kernels)('the corpus on the guest kernels', () => {
     for (const id of RFC_FAILS) expect(['fail', 'crash'], id).toContain(status.get(id));
     for (const id of RFC_NO_ORACLE) expect(status.get(id), id).toBe('no-oracle');
     for (const id of RFC_CRASHES) expect(['crash', 'pass'], id).toContain(status.get(id));
+    // findings the fuzzer saved (corpus/found, tagged found-rfc-v1) fail or crash on the RFC, as when they were found
+    for (const r of runs.rfc.results.filter((x) => x.tags.includes('found-rfc-v1'))) expect(['fail', 'crash'], r.id).toContain(r.status);
     const unexpected = runs.rfc.results.filter(
-      (r) => r.status !== 'pass' && !RFC_FAILS.includes(r.id) && !RFC_NO_ORACLE.includes(r.id) && r.status !== 'crash',
+      (r) =>
+        r.status !== 'pass' &&
+        !RFC_FAILS.includes(r.id) &&
+        !RFC_NO_ORACLE.includes(r.id) &&
+        r.status !== 'crash' &&
+        !r.tags.includes('found-rfc-v1'),
     );
     expect(unexpected.map((r) => `${r.id}: ${r.status} ${r.summary}`)).toEqual([]);
     // may-crash scenarios run first in a fresh boot: the first of them takes the kernel down

@@ -12,6 +12,7 @@ import { SeriesError } from '../../src/series/schema.ts';
 const SERIES = resolve(import.meta.dirname, '../../series');
 const MBOX = join(SERIES, '04-provided-registered-buffers-rfc.mbox');
 const PAGE = join(SERIES, '04-provided-registered-buffers-rfc.thread.txt');
+const B4 = resolve(import.meta.dirname, '../fixtures/b4/20241023_axboe_add_support_for_provided_registered_buffers.mbx');
 const have = existsSync(MBOX) && existsSync(PAGE);
 const tmp = () => mkdtempSync(join(tmpdir(), 'uspec-series-'));
 
@@ -90,6 +91,29 @@ describe.skipIf(!have)('series ingestion (RFC thread)', () => {
     await expect(readSeries(join(dir, 'both.mbox'), { version: 5 })).rejects.toThrow(/no v5 .* versions present: v1, v2/);
   });
 
+  it('names the series: cover subject and tags, Message-ID of the cover (a thread page shows none)', async () => {
+    const s = await readSeries(MBOX);
+    expect([s.coverSubject, s.coverTags, s.messageId]).toEqual([
+      'Add support for provided registered buffers',
+      'PATCHSET RFC 0/7',
+      '20241023161522.1126423-1-axboe@kernel.dk',
+    ]);
+    expect((await readSeries(PAGE)).messageId).toBeUndefined();
+    // no cover letter in the input: patch 1's Message-ID
+    const dir = tmp();
+    const text = readFileSync(MBOX, 'utf-8');
+    writeFileSync(join(dir, 'no-cover.mbox'), text.split(/^(?=From mboxrd@z )/m).filter((m) => !/^Subject: \[PATCHSET/m.test(m)).join(''));
+    const bare = await readSeries(join(dir, 'no-cover.mbox'));
+    expect([bare.coverSubject, bare.messageId]).toEqual([undefined, '20241023161522.1126423-2-axboe@kernel.dk']);
+  });
+
+  it("reads `b4 am` output (NAME.mbx, cover letter in NAME.cover) as the archive's series", async () => {
+    const [b4, archive] = [await readSeries(B4), await readSeries(MBOX)];
+    expect(b4.patches.map(toFormatPatch)).toEqual(archive.patches.map(toFormatPatch));
+    expect([b4.coverSubject, b4.messageId, b4.version]).toEqual([archive.coverSubject, archive.messageId, 1]);
+    expect(b4.coverTags).toBe('PATCH RFC 0/7'); // b4 rewrites PATCHSET
+  });
+
   it('rejects bad input with a clear error', async () => {
     const dir = tmp();
     // not a series at all
@@ -104,6 +128,12 @@ describe.skipIf(!have)('series ingestion (RFC thread)', () => {
     // a gap: drop 3/7
     writeFileSync(join(dir, 'gap.mbox'), msgs.filter((m) => !/^Subject: \[PATCH 3\/7\]/m.test(m)).join(''));
     await expect(readSeries(join(dir, 'gap.mbox'))).rejects.toThrow(/gap in numbering.*have 1,2,4,5,6,7 of 7, missing 3/);
+    // an empty file, a YAML file, a mail without a patch
+    writeFileSync(join(dir, 'empty.mbox'), '');
+    await expect(readSeries(join(dir, 'empty.mbox'))).rejects.toThrow(/not a series: .*empty\.mbox is empty/);
+    await expect(readSeries(join(import.meta.dirname, '../fixtures/basic.yaml'))).rejects.toThrow(/not a series: .*neither an mbox/);
+    writeFileSync(join(dir, 'mail.mbox'), 'From a@b.c Mon Jan  1 00:00:00 2024\nFrom: A <a@b.c>\nSubject: hello\n\nno diff here\n');
+    await expect(readSeries(join(dir, 'mail.mbox'))).rejects.toThrow(/no patches in .*1 message\(s\)/);
     // an empty directory and a missing path
     mkdirSync(join(dir, 'empty'));
     await expect(readSeries(join(dir, 'empty'))).rejects.toThrow(/not a series/);

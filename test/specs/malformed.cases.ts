@@ -135,6 +135,12 @@ export const MALFORMED: MalformedCase[] = [
     error: '12:65: scenarios[0].steps[0].send_zc.user_data: a decimal or 0x-hex 64-bit integer',
   },
   {
+    // found by the scenario synthesizer: a string that is no number at all reached BigInt() (internal error)
+    name: 'non-numeric u64 user_data',
+    edit: ['{ buf_group: 1, flags: [FIXED_BUF] }', '{ buf_group: 1, flags: [FIXED_BUF], user_data: "abc" }'],
+    error: '12:65: scenarios[0].steps[0].send_zc.user_data: a decimal or 0x-hex 64-bit integer',
+  },
+  {
     name: 'yaml syntax error',
     edit: ['flags: [FIXED_BUF] }', 'flags: [FIXED_BUF }'],
     error: '12:52: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',

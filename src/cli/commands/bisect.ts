@@ -1,11 +1,11 @@
 // `uringspec bisect`: which patch of a series a failing scenario comes from.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { profileForKernel } from '../../judge/oracle.ts';
 import { PROFILE_NAMES, type ProfileName } from '../../model/profiles.ts';
 import { loadSpecsOrThrow } from '../../specs/load.ts';
 import { bisectOne } from '../../workflows/bisect-one.ts';
 import { bisectableRecipe } from '../../workflows/gate-bisect.ts';
+import { gateKernels } from '../../workflows/gate-kernels.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
@@ -20,6 +20,10 @@ const USAGE = `uringspec bisect <spec> -s|--scenario ID [options]
 
   -k, --kernel R          the full series' recipe (name or file; default sendzc-provided-rfc):
                           its last patch entry is the series bisected
+  --series FILE...        the series as gate --series takes it (an mbox, a thread page, a
+                          format-patch directory), applied on the baseline recipe; the last
+                          one given is bisected
+  --base debian:PKG=VER   with --series: apply them on this Debian source instead
   --profile P             model profile of the full series: ${PROFILE_NAMES.filter((p) => p !== 'host').join(', ')} (default: from the recipe)
   --accel auto|kvm|tcg
   --minimize              shrink the scenario first (same failure signature) for the reply's reproducer
@@ -39,7 +43,9 @@ const command: Command = {
       options: {
         ...COMMON_OPTIONS,
         scenario: { type: 'string', short: 's' },
-        kernel: { type: 'string', short: 'k', default: 'sendzc-provided-rfc' },
+        kernel: { type: 'string', short: 'k' },
+        series: { type: 'string', multiple: true },
+        base: { type: 'string' },
         profile: { type: 'string' },
         accel: { type: 'string', default: 'auto' },
         minimize: { type: 'boolean', default: false },
@@ -53,14 +59,21 @@ const command: Command = {
     const spec = loadSpecsOrThrow(positionals)[0]!;
     const index = spec.spec.scenarios.findIndex((s) => s.id === values.scenario);
     if (index < 0) throw new UsageError(`no scenario "${values.scenario}" in ${spec.file}`);
-    const recipe = await bisectableRecipe(values.kernel);
-    const profile = (values.profile as ProfileName | undefined) ?? profileForKernel('qemu', values.kernel);
+    // The full series' kernel, as gate names it (gate-kernels.ts): a recipe, or --series built in memory.
+    const [patched] = await gateKernels({
+      ...(values.kernel ? { recipe: values.kernel } : {}),
+      series: (values.series ?? []).map((path) => ({ path })),
+      ...(values.base !== undefined ? { base: values.base } : {}),
+      ...(values.profile ? { profile: values.profile as ProfileName } : {}),
+    });
+    const recipe = await bisectableRecipe(patched!.kernel);
+    const profile = patched!.profile;
     const r = await withSignals((signal) =>
       bisectOne({
         spec,
         index,
         recipe,
-        kernel: values.kernel,
+        kernel: patched!.kernel,
         profile,
         accel: values.accel as 'auto' | 'kvm' | 'tcg',
         outDir: values.out,

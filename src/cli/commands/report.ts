@@ -5,7 +5,7 @@ import { mergeReports } from '../../report/merge.ts';
 import { exitCodeOf, type RunReport } from '../../report/report.ts';
 import { writeReportSet } from '../../report/index.ts';
 import { TerminalReporter } from '../../report/terminal.ts';
-import { VERDICT_EXIT_USAGE, type Command } from '../command.ts';
+import { EXIT, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
 import { UsageError } from '../../core/errors.ts';
 
 const command: Command = {
@@ -34,9 +34,10 @@ ${VERDICT_EXIT_USAGE}`,
       return r;
     });
     const merged = mergeReports(reports);
-    writeReportSet(merged, values.out);
+    const { failed } = writeReportSet(merged, values.out);
     process.stdout.write(new TerminalReporter().render(merged));
-    return exitCodeOf(merged);
+    for (const f of failed) process.stderr.write(`uringspec report: could not write ${f.file}: ${f.message}\n`);
+    return failed.length ? EXIT.infra : exitCodeOf(merged);
   },
 };
 export default command;

@@ -1,0 +1,65 @@
+// The feedback sources of `uringspec fuzz` (the interface is
+// specs/synth/feedback.ts): what a generated scenario reached, read from
+// what every target gives. Model rules the prediction used; the observed
+// outcome classes (each CQE's op, errno or sign, and flags; CQEs per request;
+// the ring heads' movement as predicted); the verdict and its finding
+// signature. Kernel line coverage from a coverage build is one more source
+// of the same shape, reading the lines the target reports per scenario.
+import { CQE_F, describeRes, formatCqeFlags, NOTIF_ZC_COPIED, type NoOracle, type Prediction } from '../model/index.ts';
+import type { Scenario } from '../specs/schema.ts';
+import type { FeedbackSource } from '../specs/synth/feedback.ts';
+import type { ScenarioResult } from './result.ts';
+import { findingSignature } from './signature.ts';
+
+export interface FuzzObservation {
+  scenario: Scenario;
+  result: ScenarioResult;
+  prediction: Prediction | NoOracle;
+}
+
+export const ruleFeedback: FeedbackSource<FuzzObservation> = {
+  name: 'rule',
+  features: (o) => (o.prediction.kind === 'prediction' ? o.prediction.rules : ['no-oracle']),
+};
+
+/** "-EFAULT", "0", "pos", or "copied" for a usage notification. */
+function resClass(res: number, flags: number): string {
+  if (flags & CQE_F.NOTIF) return res === NOTIF_ZC_COPIED ? 'copied' : res === 0 ? '0' : 'other';
+  if (res > 0) return 'pos';
+  if (res === 0) return '0';
+  return /\((-E\w+)\)/.exec(describeRes(res))?.[1] ?? String(res);
+}
+
+export const outcomeFeedback: FeedbackSource<FuzzObservation> = {
+  name: 'outcome',
+  *features({ scenario, result, prediction }) {
+    const ops = new Map<string, string>();
+    scenario.steps.forEach((st, i) => {
+      const op = 'send_zc' in st ? ['send_zc', st.send_zc] : 'send' in st ? ['send', st.send] : undefined;
+      if (op) ops.set(String(BigInt((op[1] as { user_data?: number | string }).user_data ?? i + 1)), op[0] as string);
+    });
+    const perRequest = new Map<string, number>();
+    for (const c of result.cqes) {
+      const op = ops.get(c.userData) ?? 'unknown';
+      perRequest.set(c.userData, (perRequest.get(c.userData) ?? 0) + 1);
+      yield `${op}:${resClass(c.res, c.flags)}:${formatCqeFlags(c.flags).replace(/ bid=\d+/, '')}`;
+    }
+    for (const [ud, n] of perRequest) yield `${ops.get(ud) ?? 'unknown'}:cqes=${n >= 3 ? '3+' : n}`;
+    if (prediction.kind !== 'prediction') return;
+    if (prediction.setupFailure) yield `setup:${prediction.setupFailure.what}:${prediction.setupFailure.res}`;
+    const final = new Map<number, number>();
+    for (const h of prediction.heads) final.set(h.bgid, h.head);
+    for (const r of scenario.buffer_rings) {
+      const head = final.get(r.bgid) ?? 0;
+      yield `head:${head === 0 ? '0' : head === 1 ? '1' : head >= r.entries ? 'wrapped' : 'several'}`;
+    }
+  },
+};
+
+export const verdictFeedback: FeedbackSource<FuzzObservation> = {
+  name: 'verdict',
+  features: (o) => [findingSignature(o.result) ?? o.result.status],
+};
+
+/** The sources every fuzz run uses (a coverage build adds its own). */
+export const FEEDBACK_SOURCES: readonly FeedbackSource<FuzzObservation>[] = [ruleFeedback, outcomeFeedback, verdictFeedback];

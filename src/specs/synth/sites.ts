@@ -1,0 +1,427 @@
+// What the synthesizer knows about particular fields beyond their schema:
+// the boundary values that depend on other fields (an offset at the end of the
+// registered buffer it names, a len that crosses a page, a buffer group that
+// exists or does not), which fields interact (combined pairwise), and which
+// fields are annotations a generated scenario leaves out (pins, ids, titles).
+// Fields not listed here are still generated, from their schema alone.
+import { ABIS, abiRangeError, encodeRegbufAddr } from '../abi.ts';
+import { PAGE_SIZE } from '../layout.ts';
+import type { AbiName } from '../schema.ts';
+import { indexEdges, offsetEdges, type Limit, type LimitUnit } from './limits.ts';
+import type { Rng } from './rng.ts';
+
+export type Obj = Record<string, unknown>;
+export type PathSeg = string | number;
+
+/** Where a value is being built: the scenario so far and the objects that enclose the value. */
+export interface SiteCtx {
+  root: Obj;
+  /** Enclosing objects being built, outermost first; the last one is the value's parent. */
+  ancestors: Obj[];
+  limits: readonly Limit[];
+}
+
+export interface Choice {
+  label: string;
+  /** A fixed value (a bit width's edge, a constant): drawn as rarely as the field's range edges. */
+  constant?: boolean;
+  /** The value in this context, or undefined where the choice does not apply. */
+  value(ctx: SiteCtx): unknown;
+}
+
+export interface Hint {
+  /** Not generated: an optional key is left out, a required one takes this value. */
+  fixed?: unknown;
+  /** Limits (limits.ts) of this unit are boundary values of the field. */
+  unit?: LimitUnit;
+  /** Boundary values that depend on the context (relational). */
+  choices?: Choice[];
+  /** A value in the field's useful range, for random (not boundary) draws. */
+  random?: (ctx: SiteCtx, rng: Rng) => unknown;
+  /** Patterns of other fields this one's boundaries depend on: the pairwise plan combines them. */
+  relates?: string[];
+  /** Probability an optional key is present. */
+  present?: number;
+  /** Weights of union branches, by branch name (schema-node.ts branchNames). */
+  branches?: Record<string, number>;
+  /** Boundary lengths of an array. */
+  length?: Choice[];
+  /** Typical length range of an array in random draws. */
+  randomLength?: [number, number];
+  /** A set of flags: how many of its values a random draw holds on average (default 1.2). */
+  setDensity?: number;
+  /** Sibling keys to build before this one (their values are its context). */
+  after?: string[];
+  /** Leave out the schema's own min/max edges (waits: the scenario's timeout bounds them). */
+  noSchemaEdges?: boolean;
+}
+
+const c = (label: string, value: (ctx: SiteCtx) => unknown): Choice => ({ label, value });
+const k = (label: string, v: number | string): Choice => ({ label, value: () => v, constant: true });
+const parent = (ctx: SiteCtx): Obj => ctx.ancestors[ctx.ancestors.length - 1] ?? {};
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const pos = (v: number | undefined): number | undefined => (v === undefined || v < 0 ? undefined : v);
+
+// ---- what the scenario built so far holds ------------------------------------
+
+interface Reg {
+  size: number;
+  pageOffset: number;
+}
+
+/** The registered buffers of the scenario so far. */
+export function regbufsOf(root: Obj): Reg[] {
+  const r = root.registered_buffers as Obj | Obj[] | undefined;
+  if (!r) return [];
+  let regs = regCache.get(r);
+  if (!regs) regCache.set(r, (regs = computeRegbufs(r)));
+  return regs;
+}
+// registered_buffers is built before anything that reads it and not changed after
+const regCache = new WeakMap<object, Reg[]>();
+
+function computeRegbufs(r: Obj | Obj[]): Reg[] {
+  const po = (p: unknown) => (p && typeof p === 'object' ? (num((p as Obj).page_offset) ?? 0) : 0);
+  if (Array.isArray(r)) return r.map((x) => ({ size: num(x.size) ?? PAGE_SIZE, pageOffset: po(x.placement) }));
+  return Array.from({ length: num(r.count) ?? 1 }, () => ({ size: num(r.size) ?? PAGE_SIZE, pageOffset: po(r.placement) }));
+}
+
+const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+export const ringsOf = (root: Obj): Obj[] => arr(root.buffer_rings);
+export const classicsOf = (root: Obj): Obj[] => arr(root.provided_buffers);
+
+/** The length of a ring or classic entry as the kernel sees it. */
+function entryLen(e: Obj): number | undefined {
+  const inner = (e.regbuf ?? e.plain ?? e.raw) as Obj | undefined;
+  if (!inner) return num(e.size);
+  return num(inner.len) ?? num(inner.size);
+}
+
+/** Lengths of the entries a buffer group holds at setup, in order. */
+function groupLens(root: Obj, bgid: number | undefined): number[] {
+  if (bgid === undefined) return [];
+  const ring = ringsOf(root).find((r) => r.bgid === bgid);
+  if (ring) return arr(ring.buffers).map((e) => entryLen(e) ?? 0);
+  return classicsOf(root)
+    .filter((p) => p.bgid === bgid)
+    .flatMap((p) => (p.count !== undefined ? Array(num(p.count) ?? 1).fill(num(p.size) ?? 0) : [entryLen(p.regbuf as Obj) ?? 0]));
+}
+
+/** The registered buffer a {index, offset, len} names (the last one for an index past the table, so offsets stay meaningful). */
+function namedReg(ctx: SiteCtx): Reg | undefined {
+  const regs = regbufsOf(ctx.root);
+  const i = num(parent(ctx).index) ?? 0;
+  return regs[Math.min(i, regs.length - 1)];
+}
+
+/** The next page boundary at or after byte `off` of a buffer placed `po` bytes into its page, in buffer offsets. */
+const pageEnd = (po: number, off: number) => Math.floor((po + off) / PAGE_SIZE + 1) * PAGE_SIZE - po;
+
+// ---- relational boundary values -----------------------------------------------
+
+const regbufIndex: Choice[] = [
+  k('first', 0),
+  c('last', (ctx) => pos(regbufsOf(ctx.root).length - 1)),
+  c('past-table', (ctx) => regbufsOf(ctx.root).length),
+  ...indexEdges().map((e) => k(e.label, e.value)),
+];
+
+const regbufOffset: Choice[] = [
+  k('0', 0),
+  k('1', 1),
+  c('last-byte', (ctx) => pos((namedReg(ctx)?.size ?? 0) - 1)),
+  c('at-end', (ctx) => namedReg(ctx)?.size),
+  c('past-end', (ctx) => (namedReg(ctx)?.size ?? 0) + 1),
+  c('page-end-1', (ctx) => pos(pageEnd(namedReg(ctx)?.pageOffset ?? 0, 0) - 1)),
+  c('page-end', (ctx) => pageEnd(namedReg(ctx)?.pageOffset ?? 0, 0)),
+  c('page-end+1', (ctx) => pageEnd(namedReg(ctx)?.pageOffset ?? 0, 0) + 1),
+  ...offsetEdges().map((e) => k(e.label, e.value)),
+];
+
+const regbufLen: Choice[] = [
+  k('0', 0),
+  k('1', 1),
+  c('to-end', (ctx) => pos((namedReg(ctx)?.size ?? 0) - (num(parent(ctx).offset) ?? 0))),
+  c('past-end', (ctx) => pos((namedReg(ctx)?.size ?? 0) - (num(parent(ctx).offset) ?? 0) + 1)),
+  c('to-page-end', (ctx) => {
+    const off = num(parent(ctx).offset) ?? 0;
+    return pageEnd(namedReg(ctx)?.pageOffset ?? 0, off) - off;
+  }),
+  c('cross-page', (ctx) => {
+    const off = num(parent(ctx).offset) ?? 0;
+    return pageEnd(namedReg(ctx)?.pageOffset ?? 0, off) - off + 1;
+  }),
+];
+
+/** Mostly inside the table and the buffer (the paths that send), sometimes just past. */
+const regbufRandom = (field: 'index' | 'offset' | 'len') => (ctx: SiteCtx, rng: Rng) => {
+  const regs = regbufsOf(ctx.root);
+  const r = namedReg(ctx);
+  const inside = rng.chance(0.8);
+  if (field === 'index') return inside ? rng.int(0, Math.max(0, regs.length - 1)) : regs.length;
+  const size = r?.size ?? PAGE_SIZE;
+  if (field === 'offset') return inside ? rng.int(0, Math.max(0, size - 1)) : rng.int(size, size + PAGE_SIZE);
+  const left = Math.max(1, size - (num(parent(ctx).offset) ?? 0));
+  return inside ? rng.int(1, left) : rng.int(left, left + 64);
+};
+
+/** Buffer groups the scenario has: rings first, then classic groups. */
+function groups(root: Obj): number[] {
+  const ids = [...ringsOf(root).map((r) => r.bgid), ...classicsOf(root).map((p) => p.bgid)].filter(
+    (b): b is number => typeof b === 'number',
+  );
+  return [...new Set(ids)];
+}
+const unusedGroup = (root: Obj) => {
+  const used = new Set(groups(root));
+  let g = 0;
+  while (used.has(g)) g++;
+  return g;
+};
+
+const opLen: Choice[] = [
+  k('0', 0),
+  k('1', 1),
+  c('first-entry-1', (ctx) => pos((groupLens(ctx.root, num(parent(ctx).buf_group))[0] ?? 0) - 1)),
+  c('first-entry', (ctx) => groupLens(ctx.root, num(parent(ctx).buf_group))[0]),
+  c('first-entry+1', (ctx) => {
+    const l = groupLens(ctx.root, num(parent(ctx).buf_group))[0];
+    return l === undefined ? undefined : l + 1;
+  }),
+  c('all-entries', (ctx) => {
+    const ls = groupLens(ctx.root, num(parent(ctx).buf_group));
+    return ls.length ? ls.reduce((a, b) => a + b, 0) : undefined;
+  }),
+  c('source-size', (ctx) => num(((parent(ctx).source as Obj | undefined)?.plain as Obj | undefined)?.size)),
+  c('source-to-end', (ctx) => {
+    const src = (parent(ctx).source as Obj | undefined)?.regbuf as Obj | undefined;
+    if (!src) return undefined;
+    const r = regbufsOf(ctx.root)[num(src.index) ?? 0];
+    return r ? pos(r.size - (num(src.offset) ?? 0)) : undefined;
+  }),
+  c('source-past-end', (ctx) => {
+    const src = (parent(ctx).source as Obj | undefined)?.regbuf as Obj | undefined;
+    if (!src) return undefined;
+    const r = regbufsOf(ctx.root)[num(src.index) ?? 0];
+    return r ? pos(r.size - (num(src.offset) ?? 0) + 1) : undefined;
+  }),
+  c('sndbuf', (ctx) => num((ctx.root.socket as Obj | undefined)?.sndbuf)),
+];
+
+const opRandom = (ctx: SiteCtx, rng: Rng) => {
+  const p = parent(ctx);
+  const size = num(((p.source as Obj | undefined)?.plain as Obj | undefined)?.size);
+  if (size !== undefined) return rng.int(0, size);
+  if (p.buf_group !== undefined && rng.chance(0.5)) return 0;
+  return rng.logInt(0, 1 << 17);
+};
+
+/** A byte count: at and next to the limits, small values as likely as big ones otherwise. */
+const bytes = (max = 1 << 17) => ({ unit: 'bytes' as const, random: (_: SiteCtx, rng: Rng) => rng.logInt(1, max) });
+const time: Hint = {
+  // Waits are bounded by the scenario's timeout: the shortest waits are the boundary.
+  noSchemaEdges: true,
+  present: 1,
+  choices: [k('min', 1), k('2', 2), k('10', 10)],
+  random: (_, rng) => rng.int(1, 50),
+};
+
+const REGBUF_REF_RELATES = ['registered_buffers.size', 'registered_buffers[].size', 'registered_buffers.count', 'page_offset', 'abi'];
+
+/**
+ * Hints by path pattern (array indices as [], matched as a suffix of the
+ * path at a segment boundary; the longest match wins).
+ */
+export const HINTS: Record<string, Hint> = {
+  // annotations: a generated scenario states no pins and gets its id and title from the synthesizer
+  id: { fixed: 'synth' },
+  title: { fixed: 'generated by uringspec fuzz' },
+  tags: { fixed: [] },
+  timeout_ms: { fixed: undefined },
+  expect: { fixed: undefined },
+
+  'ring.entries': {
+    unit: 'entries',
+    random: (_, rng) => rng.pick([2, 4, 8, 16, 32]),
+  },
+  'ring.cq_entries': {
+    present: 0.2,
+    relates: ['ring.entries'],
+    choices: [
+      c('sq-1', (ctx) => num(parent(ctx).entries)! - 1),
+      c('sq', (ctx) => parent(ctx).entries),
+      c('2sq', (ctx) => num(parent(ctx).entries)! * 2),
+    ],
+    after: ['entries'],
+  },
+  // DEFER_TASKRUN without SINGLE_ISSUER, TASKRUN_FLAG without COOP: setup fails, nothing else runs
+  'ring.flags': { setDensity: 0.6 },
+
+  registered_buffers: { present: 0.85, branches: { array0: 1, count: 1 } },
+  'registered_buffers.count': { random: (_, rng) => rng.int(1, 3) },
+  'registered_buffers.size': bytes(1 << 18),
+  'registered_buffers[].size': bytes(1 << 18),
+  page_offset: { choices: [k('100', 100), k('half-page', PAGE_SIZE / 2)], random: (_, rng) => rng.int(0, PAGE_SIZE - 1) },
+  placement: { branches: { page_aligned: 2, page_offset: 1 } },
+  fill: { branches: { tagged: 6, byte: 1, seq: 1, text: 1 } },
+
+  // most requests select buffers: a scenario mostly has a ring to select from
+  buffer_rings: { present: 0.9, randomLength: [1, 2], length: [k('0', 0), k('1', 1), k('2', 2)] },
+  'buffer_rings[].bgid': { choices: [k('0', 0), k('1', 1), k('2', 2), k('max', 0xffff)], random: (_, rng) => rng.int(0, 3) },
+  'buffer_rings[].entries': { unit: 'entries', random: (_, rng) => rng.pick([1, 2, 4, 8, 16]) },
+  'buffer_rings[].buffers': {
+    after: ['entries', 'abi'],
+    randomLength: [1, 6],
+    length: [k('0', 0), k('1', 1), c('entries-1', (ctx) => pos(num(parent(ctx).entries)! - 1)), c('entries', (ctx) => parent(ctx).entries)],
+  },
+  'buffers[]': { branches: { regbuf: 4, plain: 2, raw: 1 } },
+  'buffers[].bid': { present: 0.15, choices: [k('0', 0), k('1', 1), k('max', 0xffff)] },
+  'regbuf.index': { choices: regbufIndex, random: regbufRandom('index'), relates: ['registered_buffers.count'] },
+  'regbuf.offset': { choices: regbufOffset, random: regbufRandom('offset'), relates: REGBUF_REF_RELATES },
+  'regbuf.len': { choices: regbufLen, random: regbufRandom('len'), relates: REGBUF_REF_RELATES, unit: 'bytes' },
+  'plain.size': bytes(),
+  'plain.len': {
+    present: 0.3,
+    choices: [k('0', 0), k('1', 1), c('size-1', (ctx) => pos(num(parent(ctx).size)! - 1)), c('size', (ctx) => parent(ctx).size)],
+    after: ['size'],
+  },
+  'raw.addr': { choices: rawAddr() },
+  'raw.len': bytes(),
+
+  provided_buffers: { randomLength: [0, 1], length: [k('0', 0), k('1', 1), k('2', 2)] },
+  'provided_buffers[]': { branches: { count: 3, regbuf: 1 }, after: ['abi'] },
+  'provided_buffers[].bgid': { choices: [k('0', 0), k('1', 1), k('2', 2), k('max', 0xffff)], random: (_, rng) => rng.int(0, 3) },
+  'provided_buffers[].count': { unit: 'entries', random: (_, rng) => rng.int(1, 4) },
+  'provided_buffers[].start_bid': {
+    after: ['count'],
+    choices: [k('0', 0), c('last-fit', (ctx) => 0x10000 - num(parent(ctx).count)!)],
+    random: (_, rng) => rng.int(0, 8),
+  },
+  'provided_buffers[].size': bytes(),
+  'provided_buffers[].bid': { choices: [k('0', 0), k('max', 0xffff)] },
+  'provided_buffers[].regbuf': { after: ['abi'] },
+
+  'socket.sndbuf': { present: 0.15, ...bytes(1 << 20) },
+  'socket.rcvbuf': { present: 0.1, ...bytes(1 << 20) },
+  'socket.type': {},
+
+  steps: {
+    randomLength: [1, 6],
+    length: [k('1', 1), k('2', 2), k('3', 3)],
+    // datagram queue limits count requests
+    unit: 'datagrams',
+  },
+  'steps[]': { branches: { send_zc: 5, send: 3, wait: 1, submit: 1, peer_recv: 1, peer_drain: 1, ring_add: 1 } },
+  // FIXED_BUF is what the RFC is about
+  'send_zc.flags': { setDensity: 1.6 },
+  'send_zc.len': {
+    choices: opLen,
+    random: opRandom,
+    unit: 'bytes',
+    after: ['buf_group', 'source', 'flags', 'buf_index'],
+    relates: OPLEN_RELATES(),
+  },
+  'send.len': { choices: opLen, random: opRandom, unit: 'bytes', after: ['buf_group', 'source', 'flags'], relates: OPLEN_RELATES() },
+  buf_group: {
+    present: 0.6,
+    choices: [...[0, 1, 2, 3].map((i) => c(`group${i}`, (ctx) => groups(ctx.root)[i])), c('missing', (ctx) => unusedGroup(ctx.root))],
+    random: (ctx, rng) => (groups(ctx.root).length && rng.chance(0.95) ? rng.pick(groups(ctx.root)) : unusedGroup(ctx.root)),
+  },
+  source: { present: 0.5, branches: { regbuf: 1, plain: 1 } },
+  'source.regbuf.index': {
+    choices: [k('first', 0), c('last', (ctx) => pos(regbufsOf(ctx.root).length - 1)), c('past-table', (ctx) => regbufsOf(ctx.root).length)],
+    random: (ctx, rng) => rng.int(0, regbufsOf(ctx.root).length),
+  },
+  'source.regbuf.offset': {
+    choices: [
+      k('0', 0),
+      c('last-byte', (ctx) => pos((regbufsOf(ctx.root)[num(parent(ctx).index)!]?.size ?? 0) - 1)),
+      c('at-end', (ctx) => regbufsOf(ctx.root)[num(parent(ctx).index)!]?.size),
+      c('page-end', (ctx) => pageEnd(regbufsOf(ctx.root)[num(parent(ctx).index)!]?.pageOffset ?? 0, 0)),
+    ],
+    random: (ctx, rng) => rng.int(0, regbufsOf(ctx.root)[num(parent(ctx).index)!]?.size ?? PAGE_SIZE),
+    relates: REGBUF_REF_RELATES,
+  },
+  'source.plain.size': bytes(),
+  buf_index: {
+    present: 0.15,
+    choices: [k('first', 0), c('last', (ctx) => pos(regbufsOf(ctx.root).length - 1)), c('past-table', (ctx) => regbufsOf(ctx.root).length)],
+  },
+  user_data: { present: 0.1 },
+  // MSG_MORE holds bytes back (no oracle); links and drains order completions: a few, not most
+  msg_flags: { setDensity: 0.5 },
+  sqe_flags: { setDensity: 0.4 },
+  'wait.cqes': { choices: [k('1', 1), k('2', 2), k('3', 3)], random: (_, rng) => rng.int(1, 4) },
+  'wait.timeout_ms': time,
+  'peer_recv.timeout_ms': time,
+  'peer_recv.len': bytes(),
+  'ring_add.bgid': {
+    choices: [0, 1, 2, 3].map((i) => c(`ring${i}`, (ctx) => ringsOf(ctx.root)[i]?.bgid)),
+    random: (ctx, rng) => (ringsOf(ctx.root).length ? rng.pick(ringsOf(ctx.root)).bgid : 0),
+  },
+  'ring_add.buffers': {
+    randomLength: [1, 3],
+    length: [k('1', 1), c('ring-entries', (ctx) => ringsOf(ctx.root).find((r) => r.bgid === parent(ctx).bgid)?.entries)],
+  },
+  'fill.text': {},
+};
+
+/**
+ * Verbatim addrs: {index, offset} encoded with each ABI (abi.ts), so a kernel
+ * decoding the other split sees other values, and addresses no program maps.
+ */
+function rawAddr(): Choice[] {
+  const hex = (v: bigint) => `0x${v.toString(16)}`;
+  const out: Choice[] = [
+    k('null', 0),
+    k('user-page', 0x400000),
+    c('kernel', () => '0xffffffff81000000'),
+    c('noncanonical', () => hex(1n << 63n)),
+  ];
+  const index: [string, (ctx: SiteCtx) => number | undefined][] = [
+    ['first', () => 0],
+    ['1', () => 1],
+    ['past-table', (ctx) => regbufsOf(ctx.root).length],
+    ['2^16', () => 1 << 16],
+  ];
+  const offset: [string, (ctx: SiteCtx) => number | undefined][] = [
+    ['0', () => 0],
+    ['1', () => 1],
+    ['page-end', (ctx) => pageEnd(regbufsOf(ctx.root)[0]?.pageOffset ?? 0, 0)],
+  ];
+  for (const abi of Object.keys(ABIS) as AbiName[])
+    for (const [il, iv] of index)
+      for (const [ol, ov] of offset)
+        out.push(
+          c(`${abi}:${il}@${ol}`, (ctx) => {
+            const i = iv(ctx);
+            const o = ov(ctx);
+            return i === undefined || o === undefined || abiRangeError(abi, i, o) ? undefined : hex(encodeRegbufAddr(abi, i, o));
+          }),
+        );
+  return out;
+}
+
+function OPLEN_RELATES(): string[] {
+  return ['buffers[].regbuf.len', 'plain.size', 'plain.len', 'source.plain.size', 'source.regbuf.offset', 'socket.sndbuf', 'socket.type'];
+}
+
+/** The hint whose pattern is the longest suffix of `pattern` at a segment boundary. */
+export function hintFor(pattern: string): Hint {
+  let h = hintCache.get(pattern);
+  if (!h) hintCache.set(pattern, (h = lookupHint(pattern)));
+  return h;
+}
+const hintCache = new Map<string, Hint>();
+
+function lookupHint(pattern: string): Hint {
+  let best: Hint | undefined;
+  let bestLen = -1;
+  for (const [p, h] of Object.entries(HINTS)) {
+    if (p.length > bestLen && (pattern === p || pattern.endsWith(`.${p}`))) {
+      best = h;
+      bestLen = p.length;
+    }
+  }
+  return best ?? {};
+}

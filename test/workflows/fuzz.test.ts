@@ -1,0 +1,118 @@
+// `uringspec fuzz` on the host kernel (6.18, no RFC) judged by the rfc-v1
+// model: every RFC request is refused there, so generated scenarios differ
+// from the model quickly and deterministically. A fixed seed gives the same
+// findings twice; findings load, keep their ids unique beside the corpus and
+// are minimized; bad input stops before any work with exit 2.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { parseBudget } from '../../src/cli/commands/fuzz.ts';
+import { loadSpecs } from '../../src/specs/load.ts';
+
+const cli = (...args: string[]) => execa('node', ['bin/uringspec.mjs', ...args], { reject: false });
+const tmp = () => mkdtempSync(join(tmpdir(), 'uspec-fuzz-'));
+
+describe('fuzz: bad input stops before any work (exit 2, the cause named)', () => {
+  for (const [args, message] of [
+    [['--seed', 'abc'], /--seed takes an integer/],
+    [['--budget', 'ten'], /--budget takes a duration like 90s, 10m or 1h, not "ten"/],
+    [['--budget', '5x'], /--budget takes a duration/],
+    [['--batch', '0'], /--batch takes an integer in 1\.\./],
+    [['--corpus', '/nonexistent/corpus'], /--corpus \/nonexistent\/corpus: no such directory/],
+    [['--count', '0'], /--count takes an integer in 1\.\./],
+  ] as const)
+    it(
+      args.join(' '),
+      async () => {
+        const t0 = Date.now();
+        const r = await cli('fuzz', '--target', 'host', '--profile', 'rfc-v1', ...args);
+        expect(r.exitCode).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+        expect(Date.now() - t0).toBeLessThan(20_000);
+      },
+      30_000,
+    );
+
+  it('budgets in s, m and h', () => {
+    expect(parseBudget('90s')).toBe(90_000);
+    expect(parseBudget('10m')).toBe(600_000);
+    expect(parseBudget('1h')).toBe(3_600_000);
+    expect(parseBudget('45')).toBe(45_000);
+    expect(() => parseBudget('0m')).toThrow(/--budget/);
+  });
+});
+
+describe('fuzz on the host', () => {
+  it('a fixed seed gives identical findings twice; each is minimized, loads, and keeps ids unique beside the corpus', async () => {
+    // a small corpus, so that findings are new: the whole corpus would already show most of them
+    const corpus = tmp();
+    cpSync('corpus/zc-basic.yaml', join(corpus, 'zc-basic.yaml'));
+    const runs = [tmp(), tmp()];
+    const out = await Promise.all(
+      runs.map(async (dir) => {
+        mkdirSync(join(dir, 'found'));
+        const args = ['--target', 'host', '--profile', 'rfc-v1', '--seed', '5', '--count', '160', '--batch', '80', '--boundary-rows', '80'];
+        return cli('fuzz', ...args, '--corpus', corpus, '--found', join(dir, 'found'), '--out', join(dir, 'out'));
+      }),
+    );
+    for (const r of out) expect(r.exitCode, r.stderr).toBe(1);
+    const [a, b] = runs.map((d) => readdirSync(join(d, 'found')).sort());
+    expect(a!.length).toBeGreaterThanOrEqual(2);
+    expect(b).toEqual(a);
+    for (const f of a!) {
+      const text = (d: string) => readFileSync(join(d, 'found', f), 'utf8').replaceAll(d, 'DIR');
+      expect(text(runs[1]!), f).toBe(text(runs[0]!));
+    }
+    const summary = (r: (typeof out)[number], d: string) =>
+      r.stdout
+        .replaceAll(d, 'DIR')
+        .replace(/, [\d.]+ s\n/, '\n')
+        .replace(/^reports: .*$/m, '');
+    expect(summary(out[1]!, runs[1]!)).toBe(summary(out[0]!, runs[0]!));
+
+    // one YAML and one C per finding; the header says seed, kernel, signature and how to reproduce
+    const yamls = a!.filter((f) => f.endsWith('.yaml'));
+    expect(a!.filter((f) => f.endsWith('.c')).map((f) => f.replace(/\.c$/, ''))).toEqual(yamls.map((f) => f.replace(/\.yaml$/, '')));
+    const head = readFileSync(join(runs[0]!, 'found', yamls[0]!), 'utf8');
+    expect(head).toMatch(/^# Found by `uringspec fuzz --seed 5` on host .* \(model rfc-v1\)/);
+    expect(head).toMatch(/^# signature: \S/m);
+    expect(head).toMatch(/^# reproduce: npx uringspec run .* --target host --profile rfc-v1$/m);
+    // minimized: no larger than generated
+    for (const f of yamls) {
+      const m = /minimized: size (\d+) -> (\d+)/.exec(readFileSync(join(runs[0]!, 'found', f), 'utf8'));
+      expect(Number(m![2])).toBeLessThanOrEqual(Number(m![1]));
+    }
+    // the findings join the corpus: everything loads, ids stay unique
+    const { errors, specs } = loadSpecs(['corpus', join(runs[0]!, 'found')]);
+    expect(errors).toEqual([]);
+    expect(specs.filter((s) => s.file.includes(basename(runs[0]!)))).toHaveLength(yamls.length);
+    expect((await cli('check', 'corpus', join(runs[0]!, 'found'))).exitCode).toBe(0);
+
+    // the gate's report formats, and the coverage over time
+    const files = readdirSync(join(runs[0]!, 'out')).sort();
+    expect(files).toEqual(['fuzz.json', 'junit.xml', 'report.html', 'report.json', 'results.ktap', 'summary.txt']);
+    const j = JSON.parse(readFileSync(join(runs[0]!, 'out', 'fuzz.json'), 'utf8')) as {
+      coverage: { scenarios: number; features: Record<string, number> }[];
+      findings: unknown[];
+      synth: { built: number; rejected: number };
+    };
+    expect(j.coverage.map((c) => c.scenarios)).toEqual([80, 160]);
+    expect(j.coverage[1]!.features.rule).toBeGreaterThanOrEqual(j.coverage[0]!.features.rule!);
+    expect(j.findings).toHaveLength(yamls.length);
+    const report = JSON.parse(readFileSync(join(runs[0]!, 'out', 'report.json'), 'utf8')) as { kernels: { results: { file: string }[] }[] };
+    expect(report.kernels[0]!.results.map((x) => x.file.replace(/.*\//, '')).sort()).toEqual(yamls);
+
+    // a second run with the findings in its corpus reports them as known, not new
+    const again = await cli(
+      'fuzz',
+      ...['--target', 'host', '--profile', 'rfc-v1', '--seed', '5', '--count', '160', '--batch', '80', '--boundary-rows', '80'],
+      ...['--corpus', corpus, '--found', join(runs[0]!, 'found'), '--out', join(runs[0]!, 'out2'), '--quiet'],
+    );
+    expect(again.stdout).toMatch(/ 0 new finding\(s\)/);
+    expect(again.exitCode).toBe(0);
+    expect(readdirSync(join(runs[0]!, 'found')).sort()).toEqual(a);
+  }, 600_000);
+});
