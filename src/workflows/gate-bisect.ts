@@ -37,7 +37,7 @@ export async function bisectableRecipe(kernel: string | Recipe): Promise<Recipe>
   const recipe = typeof kernel === 'string' ? await findRecipe(kernel) : kernel;
   if (!recipe)
     throw new RecipeError(
-      `cannot bisect ${kernel}: not a recipe (an image has no series to take apart); name the recipe it was built from`,
+      `cannot bisect ${typeof kernel === 'string' ? kernel : kernel.name}: not a recipe (an image has no series to take apart); name the recipe it was built from`,
     );
   if (!recipe.patches.length) throw new RecipeError(`cannot bisect: recipe ${recipe.name} applies no patches, so there is no series`);
   return recipe;
