@@ -5,6 +5,8 @@
 //   npm run bench -- --cold    also rebuild both kernels in a fresh cache (minutes)
 //   npm run bench -- --peer    also run liburing's four reference tests in the guest for the ratio
 //   npm run bench -- --fuzz [--fuzz-budget=10m]   also the fuzzer from nothing, host and guest (minutes)
+//   npm run bench -- --bisect  only `gate --bisect --no-peer` over the RFC: the first run (building the
+//                              prefix kernels it lacks) and a warm one (goal < 3 min on 2 cores, TCG)
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,10 @@ import { cc, findLiburing } from '../src/core/cc.ts';
 import { stability } from './determinism.ts';
 import { loadSpecs } from '../src/specs/load.ts';
 import { resolveKernel } from '../src/kernel/resolve-kernel.ts';
+import { planKernel } from '../src/kernel/build.ts';
+import { seriesPrefixes } from '../src/kernel/prefixes.ts';
+import { findRecipe } from '../src/kernel/recipe.ts';
+import type { RunReport } from '../src/report/report.ts';
 import { QemuTarget } from '../src/vm/qemu-target.ts';
 import { parseBudget } from '../src/cli/commands/fuzz.ts';
 
@@ -46,6 +52,11 @@ if (args.has('--repeat')) {
   process.exit(0);
 }
 const rows: { what: string; value: string; target: string; ok?: boolean }[] = [];
+if (args.has('--bisect')) {
+  await benchBisect();
+  printTable();
+  process.exit(0);
+}
 const row = (what: string, ms: number, target: string, goalMs?: number, unit: 'ms' | 's' = 'ms') => {
   rows.push({
     what,
@@ -222,13 +233,57 @@ if (args.has('--fuzz')) {
   }
 }
 
-const width = Math.max(...rows.map((r) => r.what.length));
-const table = rows
-  .map((r) => `${r.what.padEnd(width)}  ${r.value.padStart(10)}  ${r.target}${r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED'}`)
-  .join('\n');
-process.stdout.write(table + '\n');
-mkdirSync('out', { recursive: true });
-writeFileSync('out/bench.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2) + '\n');
+printTable();
+
+function printTable(): void {
+  const width = Math.max(...rows.map((r) => r.what.length));
+  const table = rows
+    .map((r) => `${r.what.padEnd(width)}  ${r.value.padStart(10)}  ${r.target}${r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED'}`)
+    .join('\n');
+  process.stdout.write(table + '\n');
+  mkdirSync('out', { recursive: true });
+  writeFileSync('out/bench.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2) + '\n');
+}
+
+/**
+ * `gate --bisect --no-peer` over the RFC, as a user runs it. The first run
+ * builds the prefix kernels the cache lacks (each an incremental step on the
+ * shared object dir); when it built any, a second run measures the warm case.
+ */
+async function benchBisect(): Promise<void> {
+  const recipe = (await findRecipe('sendzc-provided-rfc'))!;
+  const { prefixes } = await seriesPrefixes(recipe);
+  const unbuilt = async () => {
+    let n = 0;
+    for (const p of prefixes) if (!(await planKernel(p.recipe)).built) n++;
+    return n;
+  };
+  const gate = async () => {
+    const out = mkdtempSync(join(tmpdir(), 'uspec-bench-bisect-'));
+    const before = await unbuilt();
+    const [label, goalMs] = before ? ['first run', undefined] : ['warm', 180_000];
+    const [r, ms] = await time(() =>
+      execa('node', ['bin/uringspec.mjs', 'gate', '--bisect', '--no-peer', '--quiet', '--out', out], { reject: false }),
+    );
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
+    const b = report.bisect;
+    row(
+      `${label}: gate --bisect --no-peer, ${b?.findings.length ?? 0} findings, ${before} of ${prefixes.length} kernels built in it (exit ${r.exitCode})`,
+      ms,
+      goalMs ? '< 3 min (warm, 2 cores, TCG)' : 'measured',
+      goalMs,
+      's',
+    );
+    for (const p of b?.prefixes ?? [])
+      rows.push({
+        what: `  prefix ${p.index}: ${p.status}${p.reason ? ` (${p.reason})` : ''}`,
+        value: `${(p.buildSeconds ?? 0).toFixed(0)}+${(p.runSeconds ?? 0).toFixed(0)} s`,
+        target: `build${p.cacheHit ? ' (cache hit)' : ''} + boot`,
+      });
+    return before;
+  };
+  if ((await gate()) > 0) await gate();
+}
 
 function readMeta(recipe: string): { seconds: number } | undefined {
   try {

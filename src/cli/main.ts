@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ default: Command }>> = {
   report: () => import('./commands/report.ts'),
   repro: () => import('./commands/repro.ts'),
   minimize: () => import('./commands/minimize.ts'),
+  bisect: () => import('./commands/bisect.ts'),
   fuzz: () => import('./commands/fuzz.ts'),
   series: () => import('./commands/series.ts'),
   kernel: () => import('./commands/kernel.ts'),

@@ -30,3 +30,24 @@ export function shellQuote(s: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * Prose wrapped at `width` columns (plain-text mail: 72), words kept whole;
+ * the first line starts with `first`, the others with `rest`. A word longer
+ * than the width (a Message-ID, a path) stays whole on a line of its own.
+ */
+export function wrapText(text: string, o: { width?: number; first?: string; rest?: string } = {}): string[] {
+  const width = o.width ?? 72;
+  const lines: string[] = [];
+  let line = o.first ?? '';
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = (o.rest ?? '') + word;
+    } else line = empty ? line + word : `${line} ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}

@@ -39,12 +39,16 @@ export async function makeTarget(req: TargetRequest): Promise<MadeTarget> {
   }
   const { resolveKernel } = await import('../kernel/resolve-kernel.ts');
   const { QemuTarget } = await import('../vm/qemu-target.ts');
+  const { symbolizerFor } = await import('../kernel/symbolize.ts');
   const k = await resolveKernel(req.kernel!, { progress: req.progress, ...(req.signal ? { signal: req.signal } : {}) });
+  // Crash frames to source lines, from the kernel's debug info when it is at hand.
+  const symbolize = symbolizerFor(k.debugImage);
   const target = new QemuTarget({
     image: k.image,
     label: k.label,
     accel: req.accel ?? 'auto',
     memMB: limitOf('guestMemMB'),
+    ...(symbolize ? { symbolize } : {}),
     ...(req.workDir ? { workDir: req.workDir } : {}),
   });
   const identity: KernelIdentity = {

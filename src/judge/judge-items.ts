@@ -48,6 +48,9 @@ function resultOf(ref: ScenarioRef, item: ItemResult | undefined, oracle: Oracle
     cqes: cqesForReport([...obs.cqes, ...obs.extra]),
     kernelSplats: item.kernelSplats,
     ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}),
+    // The crash this scenario is judged for (its own, or the one it caused in a later one) and how it was pinned on it.
+    ...(item.corrupts ? { crash: item.corrupts.crash } : item.status === 'crashed' && item.crash ? { crash: item.crash } : {}),
+    ...(item.triage ? { triage: item.triage } : {}),
   };
   const verdict = verdictOf(sc, item, obs, oracle);
   // A crash, hang or program error still shows what the model expected next to what arrived before it.

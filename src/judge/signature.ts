@@ -42,3 +42,22 @@ export function findingSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 's
     .trim();
   return `crash: ${title}`;
 }
+
+/**
+ * What bisection compares across the kernels of a series: a crash by its
+ * title, a difference by its exact place, field and rule and by what the
+ * kernel answered there. Minimization must leave values out (each candidate
+ * is another scenario); bisection runs one scenario on every prefix and
+ * judges all of them with the full series' profile, so the same expectation
+ * meets each kernel's answer and the answer is what tells them apart: where
+ * index 65536 should fail with -EFAULT, a prefix without the feature says
+ * -EOPNOTSUPP and the full series sends 10 bytes from buffer 0. Both are a
+ * difference at the same place by the same rule; only the answer shows it is
+ * not the same failure.
+ */
+export function bisectSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'crash'>): string | undefined {
+  const s = failureSignature(r);
+  const d = r.diffs[0];
+  if (s === undefined || r.status !== 'fail' || !d) return s;
+  return `fail:${d.where}.${d.field}${d.rule ? `[${d.rule}]` : ''}=${d.got}`;
+}

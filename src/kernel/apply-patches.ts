@@ -25,7 +25,7 @@ export async function preparePatches(recipe: Recipe): Promise<PreparedPatch[]> {
   const out: PreparedPatch[] = [];
   for (const entry of recipe.patches) {
     const series = await readSeries(entry.path, entry.version ? { version: entry.version } : {});
-    for (const p of series.patches) {
+    for (const p of series.patches.slice(0, entry.first ?? series.patches.length)) {
       out.push({
         label: `${basename(entry.path)} [PATCH ${p.index}/${p.total}${p.version > 1 ? ` v${p.version}` : ''}] ${p.subject}`,
         text: toFormatPatch(p),

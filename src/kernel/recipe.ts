@@ -24,6 +24,8 @@ const PatchEntrySchema = z.strictObject({
   exclude: z.array(z.string().min(1)).optional(),
   /** Series version to take when the input holds several (default: newest). */
   version: z.number().int().positive().optional(),
+  /** Apply only patches 1..first of this entry: a prefix of the series (what `bisect` builds). */
+  first: z.number().int().nonnegative().optional(),
   /** Why this entry is here / what it does (free text, for people). */
   note: z.string().optional(),
 });

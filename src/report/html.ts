@@ -7,7 +7,8 @@
 import { formatCqeFlags } from '../model/cqe.ts';
 import { STATUS_ORDER } from '../judge/verdict.ts';
 import { type ScenarioResult } from '../judge/result.ts';
-import { totals, type KernelRun, type RunReport } from './report.ts';
+import { describePrefixes } from '../judge/bisect.ts';
+import { bisectOf, totals, type KernelRun, type RunReport } from './report.ts';
 import { xmlEscape as esc } from './junit.ts';
 import { describeDiff, type Reporter } from './reporter.ts';
 import { closingLine } from './terminal.ts';
@@ -49,6 +50,7 @@ function kernelSection(report: RunReport, k: KernelRun, ki: number): string[] {
     `<p class="meta">${esc(k.target.kind)}${k.target.accel ? ` (${esc(k.target.accel)})` : ''}, kernel ${esc(k.target.kernel)}, model ${esc(k.profile)}: ${t.pass}/${t.total} pass</p>`,
   );
   if (report.incomplete) out.push(`<p class="bad">incomplete: ${esc(report.incompleteReason ?? 'interrupted')}</p>`);
+  if (report.bisect?.kernel === k.label) out.push(`<p class="bisect">bisect: ${esc(describePrefixes(report.bisect))}</p>`);
   const notPassed = k.results.filter((r) => r.status !== 'pass').sort(worstFirst);
   const passed = k.results.filter((r) => r.status === 'pass');
   const row = (r: ScenarioResult) =>
@@ -67,14 +69,15 @@ function kernelSection(report: RunReport, k: KernelRun, ki: number): string[] {
     }
     out.push('</table>');
   }
-  for (const r of notPassed) out.push(detail(k.label, ki, r));
+  for (const r of notPassed) out.push(detail(k.label, ki, r, bisectOf(report, k, r.id)?.text));
   return out;
 }
 
-function detail(kernel: string, ki: number, r: ScenarioResult): string {
+function detail(kernel: string, ki: number, r: ScenarioResult, bisect: string | undefined): string {
   const parts = [`<section id="${anchorOf(ki, r.id)}"><h3>${esc(r.id)} <small>(${esc(kernel)}, ${esc(r.status)})</small></h3>`];
   parts.push(`<p>${esc(r.title)} — <code>${esc(r.file)}:${esc(String(r.line))}</code></p>`);
   parts.push(`<p><b>${esc(r.summary)}</b></p>`);
+  if (bisect) parts.push(`<p class="bisect">${esc(bisect)}</p>`);
   if (r.diffs.length) parts.push(`<ul>${r.diffs.map((d) => `<li>${esc(describeDiff(d))}</li>`).join('')}</ul>`);
   if (r.pinConflicts.length)
     parts.push(

@@ -14,7 +14,7 @@
 // mikepenz's annotations. Counts on every suite equal its testcase elements.
 import { OUTCOME } from '../judge/verdict.ts';
 import type { PeerResult } from '../judge/peer.ts';
-import type { KernelRun, RunReport, ScenarioResult } from './report.ts';
+import { bisectOf, type KernelRun, type RunReport, type ScenarioResult } from './report.ts';
 import { describeDiff, type Reporter } from './reporter.ts';
 
 export function xmlEscape(s: string): string {
@@ -63,7 +63,10 @@ export class JunitReporter implements Reporter {
   render(report: RunReport): string {
     const suites = report.kernels.map((k) => ({
       k,
-      cases: [...k.results.map((r) => scenarioCase(k, r)), ...(k.peer ?? []).map((p) => peerCase(k, p, report))],
+      cases: [
+        ...k.results.map((r) => scenarioCase(k, r, bisectOf(report, k, r.id)?.text)),
+        ...(k.peer ?? []).map((p) => peerCase(k, p, report)),
+      ],
     }));
     const all = countOf(suites.flatMap((s) => s.cases));
     const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -105,9 +108,10 @@ const classOf = (k: KernelRun, file: string) =>
     .replace(/\.ya?ml$/, '')
     .replace(/\./g, '_')}`;
 
-function scenarioCase(k: KernelRun, r: ScenarioResult): Case {
+function scenarioCase(k: KernelRun, r: ScenarioResult, bisect: string | undefined): Case {
   const body = [
     r.summary,
+    ...(bisect ? [`bisect: ${bisect}`] : []),
     ...r.diffs.map(describeDiff),
     ...r.pinConflicts.map((d) => `pin disagrees with the model: ${describeDiff(d)}`),
     ...r.kernelSplats.map((l) => `kernel: ${l}`),

@@ -26,7 +26,8 @@
 import { printable } from '../core/text.ts';
 import type { PeerResult } from '../judge/peer.ts';
 import { OUTCOME } from '../judge/verdict.ts';
-import type { KernelRun, RunReport, ScenarioResult } from './report.ts';
+import { describePrefixes } from '../judge/bisect.ts';
+import { bisectOf, type KernelRun, type RunReport, type ScenarioResult } from './report.ts';
 import { describeDiff, type Reporter } from './reporter.ts';
 
 const INDENT = '  ';
@@ -79,19 +80,21 @@ function kernelLines(k: KernelRun, report: RunReport): string[] {
   out.push(
     `# target: ${data(`${k.target.kind}${k.target.accel ? ` accel=${k.target.accel}` : ''} kernel=${k.target.kernel} model=${k.profile}`)}`,
   );
+  if (report.bisect?.kernel === k.label) out.push(`# bisect: ${data(describePrefixes(report.bisect))}`);
   out.push(`1..${k.results.length + (k.peer?.length ?? 0)}`);
-  k.results.forEach((r, i) => out.push(...scenarioLines(r, i + 1)));
+  k.results.forEach((r, i) => out.push(...scenarioLines(r, i + 1, bisectOf(report, k, r.id)?.text)));
   k.peer?.forEach((p, j) =>
     out.push(...peerLines(p, k.results.length + j + 1, k.profile !== 'baseline' && !!report.regressions?.includes(p.test))),
   );
   return out;
 }
 
-function scenarioLines(r: ScenarioResult, n: number): string[] {
+function scenarioLines(r: ScenarioResult, n: number, bisect: string | undefined): string[] {
   const name = testName(r.id);
   if (r.status === 'pass') return [`ok ${n} ${name}`];
   const diag = [
     `${r.id}: ${r.status}: ${r.summary}`,
+    ...(bisect ? [`bisect: ${bisect}`] : []),
     ...r.diffs.map(describeDiff),
     ...r.pinConflicts.map((d) => `pin disagrees with the model: ${describeDiff(d)}`),
     ...r.kernelSplats.slice(0, 5).map((l) => `kernel: ${l}`),

@@ -200,6 +200,9 @@ export function mergeReports(reports: RunReport[], names: string[] = []): RunRep
     incomplete: incomplete.length > 0,
     ...(incomplete.length ? { incompleteReason: incomplete.map((r) => r.incompleteReason ?? 'interrupted').join('; ') } : {}),
   };
+  // Each shard bisected its own findings over the same prefixes.
+  const bisects = reports.flatMap((r) => (r.bisect ? [r.bisect] : []));
+  if (bisects.length) merged.bisect = { ...bisects[0]!, findings: bisects.flatMap((b) => b.findings) };
   const withPeer = list.filter((k) => k.peer);
   const patched = reports.flatMap((r) => r.kernels).find((k) => k.profile !== 'baseline' && k.peer);
   const baseline = withPeer.find((k) => k.profile === 'baseline');

@@ -3,6 +3,7 @@
 import type { KernelIdentity, TargetInfo } from '../core/target.ts';
 import { VERSION } from '../core/version.ts';
 import type { CorpusIdentity, Shard } from '../specs/select.ts';
+import type { BisectReport, FindingBisect } from '../judge/bisect.ts';
 import type { PeerResult } from '../judge/peer.ts';
 import type { ScenarioResult } from '../judge/result.ts';
 import { EXIT } from '../core/errors.ts';
@@ -65,6 +66,15 @@ export interface RunReport {
   incompleteReason?: string;
   /** Peer-suite tests that pass on the baseline and fail on the patched kernel. */
   regressions?: string[];
+  /** gate --bisect: the patch of the series each finding on the patched kernel appears with. */
+  bisect?: BisectReport;
+}
+
+export type { BisectReport, FindingBisect };
+
+/** The bisection of one finding, when this kernel is the one bisected. */
+export function bisectOf(report: RunReport, k: KernelRun, id: string): FindingBisect | undefined {
+  return report.bisect?.kernel === k.label ? report.bisect.findings.find((f) => f.id === id) : undefined;
 }
 
 /** An empty report, started now. */

@@ -1,6 +1,7 @@
 // The short report a person reads: one line per kernel, then what failed and why.
 import { OUTCOME, type Outcome } from '../judge/verdict.ts';
-import { describeSeries, totals, type RunReport } from './report.ts';
+import { describePrefixes } from '../judge/bisect.ts';
+import { bisectOf, describeSeries, totals, type RunReport } from './report.ts';
 import { describeDiff, type Reporter } from './reporter.ts';
 
 export class TerminalReporter implements Reporter {
@@ -32,6 +33,8 @@ export class TerminalReporter implements Reporter {
         for (const d of r.diffs.slice(0, this.opts.maxDiffs ?? 3)) out.push(`            - ${describeDiff(d)}`);
         if (r.diffs.length > (this.opts.maxDiffs ?? 3)) out.push(`            (${r.diffs.length - (this.opts.maxDiffs ?? 3)} more)`);
         for (const d of r.pinConflicts) out.push(`            ! pin disagrees with the model: ${describeDiff(d)}`);
+        const b = bisectOf(report, k, r.id);
+        if (b) out.push(`            > ${b.text}${b.mail ? ` (reply: ${b.mail})` : ''}`);
       }
       if (k.peer?.length) {
         const count = (s: string) => k.peer!.filter((p) => p.status === s).length;
@@ -40,6 +43,7 @@ export class TerminalReporter implements Reporter {
           out.push(`    ${p.status.toUpperCase().padEnd(8)} ${p.test}${p.exitCode !== undefined ? ` (exit ${p.exitCode})` : ''}`);
       }
     }
+    if (report.bisect) out.push(`bisect: ${describePrefixes(report.bisect)}`);
     if (report.regressions?.length)
       out.push(`REGRESSIONS (pass on the baseline, fail on the patched kernel): ${report.regressions.join(', ')}`);
     if (report.incomplete) out.push(`INCOMPLETE: ${report.incompleteReason ?? 'interrupted'}`);

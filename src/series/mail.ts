@@ -13,6 +13,9 @@ export interface RawMessage {
   messageId?: string;
   /** Message-IDs this one replies to (In-Reply-To + References). */
   parents: string[];
+  /** The To and Cc headers as found (a reply to all goes to them). */
+  to?: string;
+  cc?: string;
   body: string;
   /** "file#3" style position for error messages. */
   where: string;

@@ -26,6 +26,8 @@ export function parseMbox(text: string, file: string): RawMessage[] {
       date: h.get('date'),
       messageId: messageIds(h.get('message-id'))[0],
       parents: [...messageIds(h.get('in-reply-to')), ...messageIds(h.get('references'))],
+      ...(h.has('to') ? { to: h.get('to')! } : {}),
+      ...(h.has('cc') ? { cc: h.get('cc')! } : {}),
       body: decodeBody(body, h.get('content-transfer-encoding')),
       where: `${file}#${i + 1}`,
     };

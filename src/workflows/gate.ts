@@ -23,6 +23,7 @@ import type { Recipe } from '../kernel/recipe.ts';
 import type { ProfileName } from '../model/profiles.ts';
 import { writeReportSet } from '../report/index.ts';
 import { exitCodeOf, newReport, type KernelRun, type RunReport, type SeriesRef } from '../report/report.ts';
+import { gateBisect } from './gate-bisect.ts';
 import { allScenarios, scenarioOf, type LoadedSpec, type ScenarioRef } from '../specs/load.ts';
 import { corpusIdentity, shardOf, type Shard } from '../specs/select.ts';
 
@@ -48,6 +49,8 @@ export interface GateOptions {
   accel: Accel;
   progress: Progress;
   signal: AbortSignal;
+  /** After the gate: bisect every finding of the patched kernel over its series and write a reply for each (gate-bisect.ts). */
+  bisect?: boolean;
   /** Opens a kernel's target; exec/targets.ts makeTarget unless replaced (tests inject a failing target). */
   makeTarget?: typeof makeTarget;
 }
@@ -150,6 +153,15 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const patched = report.kernels.find((_, i) => o.kernels[i]?.role === 'patched');
   const baseline = report.kernels.find((_, i) => o.kernels[i]?.role === 'baseline');
   if (patched?.peer && baseline?.peer) report.regressions = regressions(baseline.peer, patched.peer);
+  const k = o.kernels.find((x) => x.role === 'patched');
+  if (o.bisect && patched && k && !patched.error && !o.signal.aborted) {
+    try {
+      await gateBisect({ ...o, kernel: k.kernel, profile: k.profile, run: patched, refs, report });
+    } catch (err) {
+      // The gate's verdict stands; without the bisection the run is incomplete (exit 2). Ctrl-C: finish() says so.
+      if (!o.signal.aborted) failures.push(failureOf(err, 'bisect'));
+    }
+  }
   return finish(report, started, o, failures);
 }
 

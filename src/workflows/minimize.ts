@@ -36,6 +36,8 @@ export type MinimizeOutcome =
       rounds: number;
       runs: number;
       changes: string[];
+      /** The minimized scenario (its id is the original's). */
+      scenario: Scenario;
       specFile: string;
       cFile: string;
       seconds: number;
@@ -72,6 +74,7 @@ export async function minimizeOnKernel(r: MinimizeRequest): Promise<MinimizeOutc
     rounds: result.rounds,
     runs: r.tries + result.runs,
     changes: result.changes,
+    scenario: min,
     specFile,
     cFile,
     seconds: (performance.now() - t0) / 1000,

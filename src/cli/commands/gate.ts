@@ -12,6 +12,7 @@ import { runGate } from '../../workflows/gate.ts';
 import { DEFAULT_BASELINE, DEFAULT_PATCHED, gateKernels, SERIES_PROFILE } from '../../workflows/gate-kernels.ts';
 import { COMMON_OPTIONS, UsageError, VERDICT_EXIT_USAGE, type Command } from '../command.ts';
 import { prepareOut } from '../out.ts';
+import { bisectableRecipe } from '../../workflows/gate-bisect.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 
@@ -42,6 +43,11 @@ uringspec gate --series FILE... [--base debian:PKG=VER] [--version N] [options]
   --peer-tests A,B    which liburing tests (default: the ones that exercise send zc, provided buffers and bundles)
   --accel auto|kvm|tcg
   --keep              keep the work directory (initramfs, console logs) under --out/work
+  --bisect            then bisect every finding of the patched kernel over its series (the
+                      recipe's last patch entry; with --series, the last series given): build
+                      each prefix (cached), run the findings on it, name the patch each one
+                      appears with in every report, and write a reply to that patch for each
+                      finding into --out/mail/
   -q, --quiet         no progress output
 ${VERDICT_EXIT_USAGE}
 Reports are written with what finished even when the run stops early (marked incomplete).`;
@@ -91,6 +97,7 @@ const command: Command = {
         'peer-tests': { type: 'string' },
         accel: { type: 'string', default: 'auto' },
         keep: { type: 'boolean', default: false },
+        bisect: { type: 'boolean', default: false },
       },
     });
     if (!['auto', 'kvm', 'tcg'].includes(values.accel)) throw new UsageError('--accel must be auto, kvm or tcg');
@@ -107,6 +114,9 @@ const command: Command = {
       ...(values.base !== undefined ? { base: values.base } : {}),
       ...(values.profile ? { profile: values.profile as ProfileName } : {}),
     });
+    // A kernel given as an image has no series to take apart: say so before anything is built.
+    const patched = kernels.find((k) => k.role === 'patched')!;
+    if (values.bisect) await bisectableRecipe(patched.kernel);
     const specs = loadSpecsOrThrow([values.specs]);
     const outDir = prepareOut({
       path: values.out,
@@ -136,6 +146,7 @@ const command: Command = {
             }
           : {}),
         keep: values.keep,
+        bisect: values.bisect,
         accel: values.accel as 'auto' | 'kvm' | 'tcg',
         progress: progressPrinter(values.quiet),
         signal,
