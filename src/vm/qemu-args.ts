@@ -11,6 +11,8 @@ export interface BootArgs {
   start: number;
   /** Run just these item indices, in this order (crash triage). */
   only?: number[];
+  /** Coverage: the guest resets the gcov counters before each item and sends them after it. */
+  coverage?: boolean;
   extraAppend?: string;
 }
 
@@ -38,6 +40,7 @@ export function qemuArgs(b: BootArgs): string[] {
     // sg_from_iter is the kernel's default: the bug would hide.
     'slub_debug=P',
     b.only ? `uspec.only=${b.only.join(',')}` : `uspec.start=${b.start}`,
+    b.coverage ? 'uspec.cov=1' : '',
     b.extraAppend ?? '',
   ]
     .filter(Boolean)

@@ -50,6 +50,11 @@ export interface QemuTargetOptions {
   triage?: boolean;
   /** Predecessors tried one by one when a crash needs the items before it (default 8, most recent first). */
   triageNarrowMax?: number;
+  /**
+   * Coverage (a gcov kernel): each item's counters, reset before it and read after it in the guest, are
+   * written under this directory (boot-<n>/<item index>/) and named by ItemResult.coverage.
+   */
+  coverageDir?: string;
 }
 
 export type { QemuItemResult };
@@ -175,6 +180,7 @@ export class QemuTarget implements Target {
         deadline,
         itemSlackMs: o.itemSlackMs ?? 10_000,
         ...(signal ? { signal } : {}),
+        ...(o.coverageDir ? { coverageDir: join(o.coverageDir, `boot-${this.info.boots}`) } : {}),
         onResult: record,
       });
       if (b.firstItemMs !== undefined && !only) this.info.bootToFirstItemMs!.push(b.firstItemMs);
