@@ -1,8 +1,10 @@
 // Combines the JSON reports of sharded gate runs into one report: results of
 // the same kernel are joined in spec order, the peer suite (run by shard 1
-// only) is kept once, regressions are recomputed.
+// only) is kept once, regressions are recomputed, series coverage is joined
+// (a line any shard executed is executed).
 import type { KernelRun, RunReport } from './report.ts';
 import { regressions } from '../judge/peer.ts';
+import { mergeCoverage } from '../coverage/series-coverage.ts';
 
 export function mergeReports(reports: RunReport[]): RunReport {
   if (!reports.length) throw new Error('nothing to merge');
@@ -14,6 +16,7 @@ export function mergeReports(reports: RunReport[]): RunReport {
       else {
         have.results.push(...k.results);
         if (!have.peer && k.peer) have.peer = k.peer;
+        if (k.coverage) have.coverage = have.coverage ? mergeCoverage(have.coverage, k.coverage) : k.coverage;
       }
     }
   for (const k of kernels.values()) {

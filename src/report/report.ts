@@ -1,5 +1,6 @@
 // The result of a run, as every reporter consumes it. The JSON reporter
 // writes exactly this shape (documented in docs/report-json.md).
+import type { SeriesCoverage } from '../coverage/series-coverage.ts';
 import type { TargetInfo } from '../core/target.ts';
 import { VERSION } from '../core/version.ts';
 import type { PeerResult } from '../judge/peer.ts';
@@ -18,6 +19,8 @@ export interface KernelRun {
   results: ScenarioResult[];
   /** liburing's own tests run in the same boot (gate only). */
   peer?: PeerResult[];
+  /** --coverage: the series' added lines the scenarios executed, measured on this recipe's coverage variant. */
+  coverage?: SeriesCoverage;
 }
 
 export interface RunReport {

@@ -19,6 +19,7 @@ import { writeReportSet } from '../report/index.ts';
 import { exitCodeOf, newReport, type KernelRun, type RunReport } from '../report/report.ts';
 import { allScenarios, scenarioOf, type LoadedSpec, type ScenarioRef } from '../specs/load.ts';
 import { shardOf, type Shard } from '../specs/select.ts';
+import { coverageWorkDir, foldCoverage, seriesOf, verdictDiffs } from './coverage.ts';
 
 export interface GateKernel {
   /** Recipe name or file, or an image path. */
@@ -38,6 +39,12 @@ export interface GateOptions {
   accel: Accel;
   progress: Progress;
   signal: AbortSignal;
+  /**
+   * Also run the scenarios on the patched recipe's coverage variant and report which added lines of the
+   * series they executed (KernelRun.coverage of the patched kernel). Its verdicts never replace the plain
+   * kernel's; where they differ, the coverage says so.
+   */
+  coverage?: boolean;
 }
 
 export interface GateResult {
@@ -52,7 +59,17 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const report = newReport(started);
   mkdirSync(o.outDir, { recursive: true });
   const workDir = o.keep ? join(o.outDir, 'work') : undefined;
+  const patchedKernel = o.kernels.find((k) => k.role === 'patched');
+  const baselineKernel = o.kernels.find((k) => k.role === 'baseline');
+  const covKeep = workDir ? join(workDir, 'coverage') : undefined;
+  const covWork = o.coverage ? await coverageWorkDir(covKeep) : undefined;
   try {
+    if (o.coverage && patchedKernel) {
+      // before anything is built: a kernel that cannot give coverage is an error, not a long build
+      const { checkCoverageKernel } = await import('../kernel/resolve-kernel.ts');
+      await checkCoverageKernel(patchedKernel.kernel);
+    }
+    if (covKeep) mkdirSync(covKeep, { recursive: true });
     // Build everything first: a series that does not apply fails before any boot.
     const targets: MadeTarget[] = [];
     for (const k of o.kernels) {
@@ -70,6 +87,18 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
         }),
       );
     }
+    const covTarget =
+      covWork && patchedKernel
+        ? await makeTarget({
+            kind: 'qemu',
+            kernel: patchedKernel.kernel,
+            accel: o.accel,
+            progress: o.progress,
+            signal: o.signal,
+            coverageDir: covWork.dir,
+            ...(covKeep ? { workDir: covKeep } : {}),
+          })
+        : undefined;
     o.progress({ phase: 'compile', detail: `${refs.length} scenario(s)` });
     const compiled = await buildSuite(refs, { signal: o.signal });
     const peer = o.peer ? await buildPeerSuite(o.peerTests) : undefined;
@@ -92,13 +121,30 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
         ...(peer ? { peer: peerOf(run.results, peer) } : {}),
       };
     };
-    report.kernels.push(...(await Promise.all(o.kernels.map(runOne))));
+    // The coverage variant runs the scenarios alone, beside the plain kernels: its counters, never its verdicts.
+    const runCoverage = async () => {
+      const { target, label, built } = covTarget!;
+      const { items, files } = scenarioItems(refs, compiled, 'qemu');
+      const progress: Progress = (e) => o.progress({ ...e, phase: `${label}: ${e.phase}` });
+      const run = await target.run(items, files, progress, o.signal);
+      const oracle = await modelOracle(patchedKernel!.profile);
+      const results = judgeItems(refs, run.results, oracle, (r) => reproduceCommand(r, label));
+      const series = await seriesOf(built!, baselineKernel?.kernel);
+      const coverage = await foldCoverage({ results: run.results, built: built!, series, cleanup: !o.keep, progress });
+      return { results, coverage };
+    };
+    const [runs, cov] = await Promise.all([Promise.all(o.kernels.map(runOne)), covTarget ? runCoverage() : undefined]);
+    report.kernels.push(...runs);
+    const patched = runs[o.kernels.findIndex((k) => k.role === 'patched')];
+    if (cov && patched) patched.coverage = { ...cov.coverage, verdictDiffs: verdictDiffs(patched.results, cov.results) };
   } catch (err) {
     report.incomplete = true;
     report.incompleteReason = (err as Error).message;
     if (!(err instanceof InfraError)) throw err;
     finish(report, started, o);
     throw err;
+  } finally {
+    await covWork?.dispose();
   }
   if (o.signal.aborted) {
     report.incomplete = true;

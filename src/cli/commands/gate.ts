@@ -26,6 +26,10 @@ const USAGE = `uringspec gate [--recipe R] [--baseline R] [options]
   --no-peer           skip liburing's test suite
   --peer-tests A,B    which liburing tests (default: the ones that exercise send zc, provided buffers and bundles)
   --accel auto|kvm|tcg
+  --coverage          also run the scenarios on the patched recipe's coverage variant (gcov in
+                      io_uring/) and report which lines the series adds they executed: per patch,
+                      hunk and scenario, the never-executed ones by file:line (the verdicts stay the
+                      plain kernels')
   --keep              keep the work directory (initramfs, console logs) under --out/work
   -q, --quiet         no progress output
 ${VERDICT_EXIT_USAGE}`;
@@ -48,6 +52,7 @@ const command: Command = {
         'peer-tests': { type: 'string' },
         accel: { type: 'string', default: 'auto' },
         keep: { type: 'boolean', default: false },
+        coverage: { type: 'boolean', default: false },
       },
     });
     if (!['auto', 'kvm', 'tcg'].includes(values.accel)) throw new UsageError('--accel must be auto, kvm or tcg');
@@ -76,6 +81,7 @@ const command: Command = {
               }
             : {}),
           keep: values.keep,
+          coverage: values.coverage,
           accel: values.accel as 'auto' | 'kvm' | 'tcg',
           progress: progressPrinter(values.quiet),
           signal,
