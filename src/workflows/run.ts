@@ -51,6 +51,8 @@ export interface RunCorpusRequest {
 export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
   const report = newReport();
   const t0 = Date.now();
+  // a kernel that cannot give coverage is an error before anything is compiled or built
+  if (r.choice.coverage && r.choice.kernel) await (await import('../kernel/resolve-kernel.ts')).checkCoverageKernel(r.choice.kernel);
   r.progress({ phase: 'compile', detail: `${r.refs.length} scenario(s)` });
   const compiled = await buildSuite(r.refs, r.signal ? { signal: r.signal } : {});
   r.progress({ phase: 'compile', detail: compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms` });
