@@ -13,6 +13,7 @@ export const COVERAGE_CSS = `
 .cov-diff td{border:none;padding:0 6px;white-space:pre;vertical-align:top}
 .cov-diff td.n{color:#888;text-align:right;user-select:none;width:4em}
 .cov-diff td.s{color:#666;text-align:right;width:3em;user-select:none}
+.cov-diff tr.head td{color:#888;font-size:11px}
 .cov-diff tr.hunk td{background:#eef3fb;color:#456;padding-top:4px}
 .cov-diff tr.del td.t{background:#fbeaea;color:#a33}
 .cov-diff tr.executed td.t{background:#e6f6e6}
@@ -22,7 +23,7 @@ export const COVERAGE_CSS = `
 .cov-legend span{padding:1px 6px;margin-right:6px;font:12px monospace}
 `;
 
-const LEGEND = `<p class="cov-legend"><span style="background:#e6f6e6">executed (n = scenarios)</span><span style="background:#ffd7a8;font-weight:bold">unreached</span><span>not executable</span><span style="color:#999;text-decoration:line-through">superseded by a later patch</span><span style="background:#f3f3f3">not instrumented</span></p>`;
+const LEGEND = `<p class="cov-legend">line: in the final tree; runs: scenarios that executed it. <span style="background:#e6f6e6">executed</span><span style="background:#ffd7a8;font-weight:bold">unreached</span><span>not executable</span><span style="color:#999;text-decoration:line-through">superseded by a later patch</span><span style="background:#f3f3f3">not instrumented</span></p>`;
 
 const ratio = (x: { executed: number; executable: number }) =>
   x.executable ? `${x.executed}/${x.executable} (${percent(x.executed, x.executable)})` : 'no executable added lines';
@@ -48,7 +49,7 @@ function patchDetails(p: PatchCoverage, pi: number): string {
   const unreached = p.executable - p.executed;
   return [
     `<details class="cov-patch" id="cov-p${pi}"${unreached ? ' open' : ''}><summary>${esc(`${p.number} ${p.subject}`)}: ${esc(ratio(p))}${unreached ? `, <b>${unreached} unreached</b>` : ''}</summary>`,
-    `<table class="cov-diff">`,
+    `<table class="cov-diff"><tr class="head"><td class="n">line</td><td class="s">runs</td><td class="t"></td></tr>`,
     ...p.hunks.flatMap(hunkRows),
     '</table></details>',
   ].join('\n');

@@ -2,57 +2,12 @@
 // patch over tag "base"), and folded with line counts: which patch and hunk
 // each final line came from, lines a later patch changed or deleted, files
 // with no counters, counted files outside the series, the summary line.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { coverageLine, unreachedList } from '../../src/coverage/format.ts';
 import { CoverageFolder, mergeCoverage } from '../../src/coverage/series-coverage.ts';
 import { lineKey, seriesLines, type SeriesMap } from '../../src/coverage/series-lines.ts';
 
-const lines = (n: number, p = 'base') => Array.from({ length: n }, (_, i) => `${p} ${i + 1};`);
-
-function repo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'uspec-series-lines-'));
-  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: dir });
-  const write = (f: string, l: string[]) => writeFileSync(join(dir, f), l.join('\n') + '\n');
-  const commit = (m: string) => {
-    git('add', '-A');
-    git('commit', '-qm', m);
-  };
-  git('init', '-q');
-  const a = lines(12);
-  write('a.c', a);
-  commit('base');
-  git('tag', 'base');
-  // a prerequisite, not the series
-  a[1] = 'prereq 2;';
-  write('a.c', a);
-  commit('prereq');
-  // series 1/3: X1-X3 after line 5 (hunk 1), Y1 at the end (hunk 2)
-  a.splice(5, 0, 'X1;', 'X2;', 'X3;');
-  a.push('Y1;');
-  write('a.c', a);
-  commit('one');
-  // series 2/3: X2 changed, Y1 deleted, a new file
-  a[a.indexOf('X2;')] = "X2';";
-  a.pop();
-  write('a.c', a);
-  write('b.c', ['B1;', 'B2;']);
-  commit('two');
-  // series 3/3: touches only the uapi-like header
-  write('h.h', ['#define H 1']);
-  commit('three');
-  return dir;
-}
-
-const patches = [
-  { number: '1/1', subject: 'prereq', source: 'pre.mbox' },
-  { number: '1/3', subject: 'one', source: 's.mbox' },
-  { number: '2/3', subject: 'two', source: 's.mbox' },
-  { number: '3/3', subject: 'three', source: 's.mbox' },
-];
+import { SERIES_PATCHES as patches, seriesRepo as repo } from './series-repo.ts';
 
 describe('series lines', () => {
   let map: SeriesMap;
