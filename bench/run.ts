@@ -4,6 +4,7 @@
 //   npm run bench              warm figures (kernels from the cache)
 //   npm run bench -- --cold    also rebuild both kernels in a fresh cache (minutes)
 //   npm run bench -- --peer    also run liburing's four reference tests in the guest for the ratio
+//   npm run bench -- --coverage  only: the corpus on the RFC kernel, plain and --coverage (ratio, peak RSS)
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,19 @@ if (args.has('--repeat')) {
   }
   mkdirSync('out', { recursive: true });
   writeFileSync('out/bench-stability.json', JSON.stringify(rows, null, 2) + '\n');
+  process.exit(0);
+}
+// Coverage only: `npm run bench -- --coverage [--kernel R]`.
+if (args.has('--coverage')) {
+  const kernel = optionValue('--kernel') ?? 'sendzc-provided-rfc';
+  const { coverageBench } = await import('./coverage.ts');
+  const rows = await coverageBench(kernel, (s) => process.stderr.write(s + '\n'));
+  for (const r of rows)
+    process.stdout.write(
+      `${r.what.padEnd(60)}  ${r.value.padStart(12)}  ${r.target}${r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED'}\n`,
+    );
+  mkdirSync('out', { recursive: true });
+  writeFileSync('out/bench-coverage.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2) + '\n');
   process.exit(0);
 }
 const rows: { what: string; value: string; target: string; ok?: boolean }[] = [];
