@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { buildKernel, planKernel } from '../../src/kernel/build.ts';
+import { buildKernel, noCoverageSupport, planKernel } from '../../src/kernel/build.ts';
 import { BuildError } from '../../src/kernel/build-error.ts';
 import { cacheDir } from '../../src/core/cache.ts';
 import { findRecipe, loadRecipe, RecipeError } from '../../src/kernel/recipe.ts';
@@ -27,6 +27,20 @@ describe('kernel recipes', () => {
     expect(pb.key).not.toBe(pr.key);
     expect(pr.patches).toHaveLength(1 + 4 + 1 + 1 + 7);
     expect((await planKernel(rfc, 'kasan')).configKey).not.toBe(pr.configKey);
+  });
+
+  it('the coverage variant: its own config and branch, its patch after the recipe own and marked as the variant', async () => {
+    const rfc = (await findRecipe('sendzc-provided-rfc'))!;
+    const [plain, cov] = [await planKernel(rfc), await planKernel(rfc, 'coverage')];
+    expect(cov.configKey).not.toBe(plain.configKey);
+    expect(cov.branch).not.toBe(plain.branch); // the Makefile patch is on the branch
+    expect(cov.patches.slice(0, -1)).toEqual(plain.patches);
+    expect(cov.patches.at(-1)).toMatchObject({ variant: 'coverage', subject: expect.stringMatching(/exact gcov line counts/) });
+    expect(plain.patches.filter((p) => p.variant)).toEqual([]);
+    // the RFC's patches name their place in the series
+    expect(plain.patches.at(-1)).toMatchObject({ source: '04-provided-registered-buffers-rfc.mbox', number: '7/7' });
+    expect((await planKernel(rfc, 'kasan')).branch).toBe(plain.branch);
+    expect(await noCoverageSupport(rfc)).toBeUndefined();
   });
 
   it('rejects a bad recipe with the field and the reason', async () => {
