@@ -5,6 +5,7 @@
 //   core                      contract, errors, cache, toolchain: imports nothing of ours
 //   specs  -> model -> generator       the scenario language, the reference model, spec -> C
 //   series -> kernel                   patch series ingestion, kernel recipes and builds
+//   coverage                           the series' added lines vs gcov counts (series' diffs, no build code)
 //   vm                                 QEMU: boots a kernel image, runs items over ttyS1
 //   exec                               compiles the suite, runs items on a target (host or vm)
 //   judge                              observations vs the model: verdicts
@@ -18,12 +19,13 @@ const layers = {
   generator: ['core', 'specs', 'model'],
   series: ['core'],
   kernel: ['core', 'series'],
+  coverage: ['core', 'series'],
   vm: ['core'],
   exec: ['core', 'specs', 'generator', 'kernel', 'vm'],
   judge: ['core', 'specs', 'model', 'exec'],
-  report: ['core', 'specs', 'model', 'judge'],
-  workflows: ['core', 'specs', 'model', 'generator', 'series', 'kernel', 'vm', 'exec', 'judge', 'report'],
-  cli: ['core', 'specs', 'model', 'generator', 'series', 'kernel', 'vm', 'exec', 'judge', 'report', 'workflows'],
+  report: ['core', 'specs', 'model', 'judge', 'coverage'],
+  workflows: ['core', 'specs', 'model', 'generator', 'series', 'kernel', 'coverage', 'vm', 'exec', 'judge', 'report'],
+  cli: ['core', 'specs', 'model', 'generator', 'series', 'kernel', 'coverage', 'vm', 'exec', 'judge', 'report', 'workflows'],
 };
 
 const allowed = [

@@ -7,6 +7,7 @@
 //   npm run bench -- --fuzz [--fuzz-budget=10m]   also the fuzzer from nothing, host and guest (minutes)
 //   npm run bench -- --bisect  only `gate --bisect --no-peer` over the RFC: the first run (building the
 //                              prefix kernels it lacks) and a warm one (goal < 3 min on 2 cores, TCG)
+//   npm run bench -- --coverage  only: the corpus on the RFC kernel, plain and --coverage (ratio, peak RSS)
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,19 @@ if (args.has('--repeat')) {
   }
   mkdirSync('out', { recursive: true });
   writeFileSync('out/bench-stability.json', JSON.stringify(rows, null, 2) + '\n');
+  process.exit(0);
+}
+// Coverage only: `npm run bench -- --coverage [--kernel R]`.
+if (args.has('--coverage')) {
+  const kernel = optionValue('--kernel') ?? 'sendzc-provided-rfc';
+  const { coverageBench } = await import('./coverage.ts');
+  const rows = await coverageBench(kernel, (s) => process.stderr.write(s + '\n'));
+  for (const r of rows)
+    process.stdout.write(
+      `${r.what.padEnd(60)}  ${r.value.padStart(12)}  ${r.target}${r.ok === undefined ? '' : r.ok ? '  ok' : '  MISSED'}\n`,
+    );
+  mkdirSync('out', { recursive: true });
+  writeFileSync('out/bench-coverage.json', JSON.stringify({ at: new Date().toISOString(), rows }, null, 2) + '\n');
   process.exit(0);
 }
 const rows: { what: string; value: string; target: string; ok?: boolean }[] = [];

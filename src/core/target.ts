@@ -89,6 +89,15 @@ export interface ItemResult {
   triage?: Triage;
   /** This item completed, but a later item crashed only when this one ran before it: this one corrupted the kernel. */
   corrupts?: { victim: string; crash: CrashReport };
+  /** A coverage run (a gcov kernel): the counters of this item alone, as files on the host (never held in memory). */
+  coverage?: ItemCoverage;
+}
+
+/** One item's gcov data: the guest's .gcda files, written under dir by the path the guest's debugfs gives them (<objdir>/io_uring/net.gcda). */
+export interface ItemCoverage {
+  dir: string;
+  files: number;
+  bytes: number;
 }
 
 export interface TargetInfo {

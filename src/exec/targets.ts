@@ -5,6 +5,7 @@
 import { release, version } from 'node:os';
 import type { Progress } from '../core/progress.ts';
 import type { KernelIdentity, Target } from '../core/target.ts';
+import type { BuiltKernel } from '../kernel/build.ts';
 import type { Recipe } from '../kernel/recipe.ts';
 import { limitOf } from '../specs/limits.ts';
 import { HostTarget } from './host-target.ts';
@@ -20,6 +21,8 @@ export interface TargetRequest {
   /** QEMU: keep the initramfs and console logs here. */
   workDir?: string;
   signal?: AbortSignal;
+  /** QEMU: the recipe's coverage variant; each item's gcov counters are written under this directory. */
+  coverageDir?: string;
 }
 
 export interface MadeTarget {
@@ -30,6 +33,8 @@ export interface MadeTarget {
   image?: string;
   /** Which kernel exactly (recorded in reports; report merge compares it). */
   identity: KernelIdentity;
+  /** The build behind a recipe (tree, branch, patches, gcov notes). */
+  built?: BuiltKernel;
 }
 
 export async function makeTarget(req: TargetRequest): Promise<MadeTarget> {
@@ -40,7 +45,11 @@ export async function makeTarget(req: TargetRequest): Promise<MadeTarget> {
   const { resolveKernel } = await import('../kernel/resolve-kernel.ts');
   const { QemuTarget } = await import('../vm/qemu-target.ts');
   const { symbolizerFor } = await import('../kernel/symbolize.ts');
-  const k = await resolveKernel(req.kernel!, { progress: req.progress, ...(req.signal ? { signal: req.signal } : {}) });
+  const k = await resolveKernel(req.kernel!, {
+    progress: req.progress,
+    ...(req.signal ? { signal: req.signal } : {}),
+    ...(req.coverageDir ? { coverage: true } : {}),
+  });
   // Crash frames to source lines, from the kernel's debug info when it is at hand.
   const symbolize = symbolizerFor(k.debugImage);
   const target = new QemuTarget({
@@ -50,11 +59,12 @@ export async function makeTarget(req: TargetRequest): Promise<MadeTarget> {
     memMB: limitOf('guestMemMB'),
     ...(symbolize ? { symbolize } : {}),
     ...(req.workDir ? { workDir: req.workDir } : {}),
+    ...(req.coverageDir ? { coverageDir: req.coverageDir } : {}),
   });
   const identity: KernelIdentity = {
     label: k.label,
     ...(k.cacheKey ? { cacheKey: k.cacheKey } : {}),
     ...(k.sha256 ? { sha256: k.sha256 } : {}),
   };
-  return { target, label: k.label, image: k.image, identity };
+  return { target, label: k.label, image: k.image, identity, ...(k.built ? { built: k.built } : {}) };
 }

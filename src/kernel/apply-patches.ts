@@ -16,18 +16,33 @@ import { readSeries } from '../series/read-series.ts';
 export interface PreparedPatch {
   /** "02-get-rid-of-io_kiocb-imu-v3.mbox [PATCH 3/4] io_uring/net: ..." */
   label: string;
+  /** The series file it came from and its place there: "04-provided-registered-buffers-rfc.mbox", "6/7", the subject. */
+  source: string;
+  number: string;
+  subject: string;
+  /** Set on the patches a variant adds (build instrumentation such as coverage's), never part of a series under test. */
+  variant?: string;
   /** The format-patch text that git am gets (also what the cache key hashes). */
   text: string;
   exclude: string[];
 }
 
-export async function preparePatches(recipe: Recipe): Promise<PreparedPatch[]> {
+/** The recipe's patches, then the variant's (e.g. coverage instrumentation), in the order git am gets them. */
+export async function preparePatches(recipe: Recipe, variant?: string): Promise<PreparedPatch[]> {
   const out: PreparedPatch[] = [];
-  for (const entry of recipe.patches) {
+  const entries = [
+    ...recipe.patches.map((e) => ({ e, variant: undefined })),
+    ...(variant ? (recipe.variants[variant]?.patches ?? []).map((e) => ({ e, variant })) : []),
+  ];
+  for (const { e: entry, variant: from } of entries) {
     const series = await readSeries(entry.path, entry.version ? { version: entry.version } : {});
     for (const p of series.patches.slice(0, entry.first ?? series.patches.length)) {
       out.push({
         label: `${basename(entry.path)} [PATCH ${p.index}/${p.total}${p.version > 1 ? ` v${p.version}` : ''}] ${p.subject}`,
+        source: basename(entry.path),
+        number: `${p.index}/${p.total}`,
+        subject: p.subject,
+        ...(from ? { variant: from } : {}),
         text: toFormatPatch(p),
         exclude: entry.exclude ?? [],
       });

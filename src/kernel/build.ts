@@ -15,14 +15,15 @@
 // object dirs are shared, so a build holds the tree lock from checkout to the
 // last copy.
 import { execa } from 'execa';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { checkApplies, checkoutPatched, preparePatches, type PreparedPatch } from './apply-patches.ts';
 import { BuildError } from './build-error.ts';
 import { cachedEntry, cacheDir, checkEntry, sha256 } from '../core/cache.ts';
 import { compilerId } from '../core/cc.ts';
-import { checkKconfig } from './kconfig-check.ts';
+import { checkKconfig, parseConfig } from './kconfig-check.ts';
 import { ensureTarball, ensureTree, treeReady } from './kernel-source.ts';
 import { withLock } from '../core/lock.ts';
 import { runMake } from './make-progress.ts';
@@ -31,7 +32,7 @@ import { baseSource, type Recipe } from './recipe.ts';
 const KEY_SCHEMA = 'uringspec-kernel-v1';
 
 export interface BuildOptions {
-  /** A variant named in the recipe (e.g. "kasan"), adding its fragments. */
+  /** A variant named in the recipe (e.g. "kasan", "coverage"), adding its fragments. */
   variant?: string;
   quiet?: boolean;
   /** Progress and info lines; default stderr unless quiet. */
@@ -52,15 +53,60 @@ export interface BuiltKernel {
   key: string;
   cacheHit: boolean;
   seconds: number;
-  /** The patched source tree (git branch checked out at build time). */
+  /** The patched source tree (git branch checked out at build time): one commit per patch over tag "base". */
   tree: string;
   branch: string;
+  /** The patches on the branch, in order: the recipe's, then the variant's. */
+  patches: PreparedPatch[];
   logPath: string;
+  /** A gcov build (CONFIG_GCOV_KERNEL, the coverage variant): the .gcno notes by object path (io_uring/net.gcno), and the O= dir the guest's debugfs names them under. */
+  gcov?: GcovNotes;
+}
+
+export interface GcovNotes {
+  /** Directory of .gcno files, laid out as in the object dir. */
+  dir: string;
+  /** The object dir they were built in: /sys/kernel/debug/gcov/<objDir>/io_uring/net.gcda in the guest. */
+  objDir: string;
+}
+
+/** The gcov notes of a build: copied into the entry, since the object dir is shared with the other recipes of this config. */
+const GCOV_DIR = 'gcov';
+
+async function copyGcovNotes(objDir: string, dest: string): Promise<number> {
+  const found = await execa('find', ['.', '-name', '*.gcno', '-type', 'f'], { cwd: objDir, reject: false, all: true });
+  if (found.exitCode !== 0) throw new BuildError(`listing the .gcno files of ${objDir} failed`, found.all);
+  const files = found.stdout.split('\n').filter(Boolean);
+  for (const f of files) {
+    await mkdir(join(dest, dirname(f)), { recursive: true });
+    await copyFile(join(objDir, f), join(dest, f));
+  }
+  return files.length;
 }
 
 async function ccacheWrapper(): Promise<string | undefined> {
   const r = await execa('ccache', ['--version'], { reject: false });
   return r.exitCode === 0 ? 'ccache gcc' : undefined;
+}
+
+/** The variant `--coverage` builds: gcov in io_uring/ (kernels/kconfig/coverage.config). */
+export const COVERAGE_VARIANT = 'coverage';
+
+/**
+ * Why this recipe cannot give coverage (undefined when it can): it needs a "coverage" variant whose
+ * fragments turn on CONFIG_GCOV_KERNEL. Checked before anything is built.
+ */
+export async function noCoverageSupport(recipe: Recipe): Promise<string | undefined> {
+  const v = recipe.variants[COVERAGE_VARIANT];
+  if (!v)
+    return `recipe ${recipe.name} (${recipe.file}) has no "${COVERAGE_VARIANT}" variant (has: ${Object.keys(recipe.variants).join(', ') || 'none'}); add one as kernels/sendzc-provided-rfc.yaml does`;
+  const fragments = [...recipe.config.fragments, ...v.fragments];
+  const gcov = (await Promise.all(fragments.map(async (f) => parseConfig(await readFile(f, 'utf8')).get('CONFIG_GCOV_KERNEL')))).filter(
+    Boolean,
+  );
+  if (gcov.at(-1) !== 'y')
+    return `the "${COVERAGE_VARIANT}" variant of recipe ${recipe.name} does not set CONFIG_GCOV_KERNEL=y in its fragments (${v.fragments.map((f) => basename(f)).join(', ') || 'none'})`;
+  return undefined;
 }
 
 async function fragmentsOf(recipe: Recipe, variant?: string): Promise<string[]> {
@@ -99,7 +145,7 @@ async function entryWithKey(key: string): Promise<string | undefined> {
 export async function planKernel(recipe: Recipe, variant?: string): Promise<KernelPlan> {
   const src = baseSource(recipe.base);
   const fragments = await fragmentsOf(recipe, variant);
-  const patches = await preparePatches(recipe);
+  const patches = await preparePatches(recipe, variant);
   const gcc = await compilerId();
   const cc = await ccacheWrapper();
   const fragmentBytes = await Promise.all(fragments.map(async (f) => [basename(f), await readFile(f)] as const));
@@ -193,6 +239,12 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
           });
           if (strip.exitCode !== 0) throw new BuildError('objcopy --strip-debug vmlinux failed', strip.all);
           await copyFile(join(objDir, '.config'), join(staging, 'config'));
+          if (/^CONFIG_GCOV_KERNEL=y$/m.test(await readFile(join(objDir, '.config'), 'utf8'))) {
+            const n = await copyGcovNotes(objDir, join(staging, GCOV_DIR));
+            if (n === 0) throw new BuildError(`CONFIG_GCOV_KERNEL=y but the build left no .gcno file in ${objDir}`);
+            await writeFile(join(staging, GCOV_DIR, 'objdir'), `${objDir}\n`);
+            log(`[kernel] ${name}: ${n} gcov notes (.gcno) kept for coverage`);
+          }
           seconds = (Date.now() - t0) / 1000;
           await writeFile(
             join(staging, 'meta.json'),
@@ -218,7 +270,10 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
       );
     },
   });
+  const gcovDir = join(outDir, GCOV_DIR);
+  const gcov = existsSync(gcovDir) ? { dir: gcovDir, objDir: (await readFile(join(gcovDir, 'objdir'), 'utf8')).trim() } : undefined;
   return {
+    ...(gcov ? { gcov } : {}),
     name,
     bzImage: join(outDir, 'bzImage'),
     vmlinux: join(outDir, 'vmlinux'),
@@ -229,6 +284,7 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
     seconds: entry.hit ? (Date.now() - t0) / 1000 : seconds,
     tree,
     branch,
+    patches,
     logPath: join(outDir, 'build.log'),
   };
 }

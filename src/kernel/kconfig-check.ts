@@ -8,7 +8,7 @@ export interface KconfigMismatch {
   got: string;
 }
 
-function parseConfig(text: string): Map<string, string> {
+export function parseConfig(text: string): Map<string, string> {
   const values = new Map<string, string>();
   for (const line of text.split('\n')) {
     const set = line.match(/^(CONFIG_[A-Za-z0-9_]+)=(.*)$/);

@@ -41,8 +41,13 @@ export const RecipeSchema = z.strictObject({
     base: z.enum(['tinyconfig', 'defconfig', 'allnoconfig']).default('tinyconfig'),
     fragments: FragmentsSchema,
   }),
-  /** Named variants adding fragments, e.g. kasan: { fragments: [kconfig/kasan.config] }. */
-  variants: z.record(z.string(), z.strictObject({ fragments: FragmentsSchema })).default({}),
+  /**
+   * Named variants adding fragments, e.g. kasan: { fragments: [kconfig/kasan.config] }, and patches
+   * applied after the recipe's own (build instrumentation, never part of the series under test).
+   */
+  variants: z
+    .record(z.string(), z.strictObject({ fragments: FragmentsSchema, patches: z.array(PatchEntrySchema).default([]) }))
+    .default({}),
 });
 
 /** A loaded recipe: every path absolute (resolved against the recipe's directory). */
@@ -80,12 +85,17 @@ export function recipeFromData(data: unknown, file: string): Recipe {
     file,
     patches: r.patches.map((p) => ({ ...p, path: abs(p.path) })),
     config: { ...r.config, fragments: r.config.fragments.map(abs) },
-    variants: Object.fromEntries(Object.entries(r.variants).map(([k, v]) => [k, { fragments: v.fragments.map(abs) }])),
+    variants: Object.fromEntries(
+      Object.entries(r.variants).map(([k, v]) => [
+        k,
+        { fragments: v.fragments.map(abs), patches: v.patches.map((p) => ({ ...p, path: abs(p.path) })) },
+      ]),
+    ),
   };
   const missing = [
     ...recipe.patches.map((p) => p.path),
     ...recipe.config.fragments,
-    ...Object.values(recipe.variants).flatMap((v) => v.fragments),
+    ...Object.values(recipe.variants).flatMap((v) => [...v.fragments, ...v.patches.map((p) => p.path)]),
   ].filter((p) => !existsSync(p));
   if (missing.length > 0)
     throw new RecipeError(

@@ -9,13 +9,15 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileSha256 } from '../core/cache.ts';
 import { InfraError } from '../core/errors.ts';
 import { type Progress } from '../core/progress.ts';
-import { buildKernel } from './build.ts';
+import { buildKernel, COVERAGE_VARIANT, noCoverageSupport, type BuiltKernel } from './build.ts';
 import { findRecipe, listRecipes, RecipeError, type Recipe } from './recipe.ts';
 
 export interface ResolveKernelOptions {
   progress?: Progress | undefined;
   /** Recipe variant, e.g. "kasan". */
   variant?: string;
+  /** The recipe's coverage variant; anything that cannot give coverage (an image, a recipe without the variant) is an error before any build. */
+  coverage?: boolean;
   quiet?: boolean;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -34,6 +36,16 @@ export interface ResolvedKernel {
   /** Set when a recipe was built (or found in the cache). */
   cacheHit?: boolean;
   buildSeconds?: number;
+  /** The build, when a recipe was built (or found in the cache): its tree, branch, patches and gcov notes. */
+  built?: BuiltKernel;
+}
+
+/** Asked for coverage of something that cannot give it: exit 2, before anything is built. */
+export class NoCoverageError extends InfraError {
+  constructor(kernel: string, why: string) {
+    super(`--coverage: kernel "${kernel}" has no coverage support: ${why}`);
+    this.name = 'NoCoverageError';
+  }
 }
 
 /** bzImage has "HdrS" at 0x202; vmlinux is ELF. */
@@ -89,16 +101,36 @@ export function hasPvhNote(path: string): boolean {
   }
 }
 
-export async function resolveKernel(arg: string | Recipe, opts: ResolveKernelOptions = {}): Promise<ResolvedKernel> {
-  if (typeof arg !== 'string') return recipeKernel(arg, opts);
-  let recipe: Recipe | undefined;
+async function recipeOf(arg: string | Recipe): Promise<Recipe | undefined> {
+  if (typeof arg !== 'string') return arg;
   try {
-    recipe = await findRecipe(arg);
+    return await findRecipe(arg);
   } catch (e) {
     if (e instanceof RecipeError) throw new InfraError(e.message);
     throw e;
   }
+}
+
+/** Throws NoCoverageError unless `arg` names a recipe whose coverage variant builds with gcov: checked before anything is built. */
+export async function checkCoverageKernel(arg: string | Recipe): Promise<void> {
+  const recipe = await recipeOf(arg);
+  if (!recipe) {
+    if (typeof arg === 'string' && existsSync(resolve(arg)))
+      throw new NoCoverageError(
+        arg,
+        'it is an image, and coverage needs the build that made it (the .gcno notes map the counters to lines): name a recipe with a coverage variant',
+      );
+    return; // not a kernel at all: resolveKernel says so
+  }
+  const why = await noCoverageSupport(recipe);
+  if (why) throw new NoCoverageError(typeof arg === 'string' ? arg : recipe.name, why);
+}
+
+export async function resolveKernel(arg: string | Recipe, opts: ResolveKernelOptions = {}): Promise<ResolvedKernel> {
+  if (opts.coverage) await checkCoverageKernel(arg);
+  const recipe = await recipeOf(arg);
   if (recipe) return recipeKernel(recipe, opts);
+  if (typeof arg !== 'string') throw new Error('unreachable: a recipe object is a recipe');
   const path = resolve(arg);
   if (existsSync(path)) {
     if (!statSync(path).isFile())
@@ -124,13 +156,23 @@ export async function resolveKernel(arg: string | Recipe, opts: ResolveKernelOpt
 }
 
 async function recipeKernel(recipe: Recipe, opts: ResolveKernelOptions): Promise<ResolvedKernel> {
+  const variant = opts.coverage ? COVERAGE_VARIANT : opts.variant;
   const log = opts.log ?? (opts.progress ? (line: string) => opts.progress!({ phase: 'kernel', detail: line }) : undefined);
   const k = await buildKernel(recipe, {
-    ...(opts.variant ? { variant: opts.variant } : {}),
+    ...(variant ? { variant } : {}),
     ...(opts.quiet !== undefined ? { quiet: opts.quiet } : {}),
     ...(log ? { log } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.rebuild ? { rebuild: true } : {}),
   });
-  return { image: k.vmlinux, debugImage: k.vmlinuxDebug, label: k.name, cacheKey: k.key, cacheHit: k.cacheHit, buildSeconds: k.seconds };
+  if (opts.coverage && !k.gcov) throw new NoCoverageError(recipe.name, `the build in ${dirname(k.vmlinux)} kept no gcov notes (.gcno)`);
+  return {
+    image: k.vmlinux,
+    debugImage: k.vmlinuxDebug,
+    label: k.name,
+    cacheKey: k.key,
+    cacheHit: k.cacheHit,
+    buildSeconds: k.seconds,
+    built: k,
+  };
 }

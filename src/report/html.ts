@@ -12,6 +12,7 @@ import { bisectOf, totals, type KernelRun, type RunReport } from './report.ts';
 import { xmlEscape as esc } from './junit.ts';
 import { describeDiff, type Reporter } from './reporter.ts';
 import { closingLine } from './terminal.ts';
+import { COVERAGE_CSS, coverageSection } from './coverage-html.ts';
 
 const ms = (n: number, digits: number) => esc((Number(n) || 0).toFixed(digits));
 const anchorOf = (ki: number, id: string) => `k${ki}-${id.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
@@ -36,7 +37,7 @@ tr.fail td:nth-child(2),tr.crash td:nth-child(2),tr.timeout td:nth-child(2),tr.e
 .meta{color:#666}.bad{color:#b00}pre{background:#f6f6f6;padding:8px;overflow:auto;max-height:24em}
 details{margin:1em 0}summary{cursor:pointer;color:#070}
 section{border-top:1px solid #ddd;margin-top:2em}code{background:#f0f0f0;padding:1px 4px}
-</style></head><body>
+${COVERAGE_CSS}</style></head><body>
 ${body.join('\n')}
 </body></html>
 `;
@@ -69,6 +70,7 @@ function kernelSection(report: RunReport, k: KernelRun, ki: number): string[] {
     }
     out.push('</table>');
   }
+  if (k.coverage) out.push(...coverageSection(k.coverage));
   for (const r of notPassed) out.push(detail(k.label, ki, r, bisectOf(report, k, r.id)?.text));
   return out;
 }

@@ -1,6 +1,7 @@
 // Combines the JSON reports of sharded gate runs into one report: results of
 // the same kernel are joined in spec order, the peer suite (run by shard 1
-// only) is kept once, regressions are recomputed.
+// only) is kept once, regressions are recomputed, series coverage is joined
+// (a line any shard executed is executed).
 //
 // A merged report is a verdict, so the set must be whole: every shard 1..n
 // of one split exactly once, all of the same corpus (ids and content), the
@@ -11,6 +12,7 @@ import { InfraError } from '../core/errors.ts';
 import type { KernelIdentity } from '../core/target.ts';
 import { regressions } from '../judge/peer.ts';
 import { totals, type KernelRun, type RunReport } from './report.ts';
+import { mergeCoverage } from '../coverage/series-coverage.ts';
 
 export class MergeError extends InfraError {}
 
@@ -168,6 +170,7 @@ export function mergeReports(reports: RunReport[], names: string[] = []): RunRep
       else {
         have.results.push(...k.results);
         if (!have.peer && k.peer) have.peer = k.peer;
+        if (k.coverage) have.coverage = have.coverage ? mergeCoverage(have.coverage, k.coverage) : k.coverage;
       }
     }
   for (const k of kernels.values()) {

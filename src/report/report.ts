@@ -1,6 +1,7 @@
 // The result of a run, as every reporter consumes it. The JSON reporter
 // writes exactly this shape (documented in docs/report-json.md).
 import type { KernelIdentity, TargetInfo } from '../core/target.ts';
+import type { SeriesCoverage } from '../coverage/series-coverage.ts';
 import { VERSION } from '../core/version.ts';
 import type { CorpusIdentity, Shard } from '../specs/select.ts';
 import type { BisectReport, FindingBisect } from '../judge/bisect.ts';
@@ -26,6 +27,8 @@ export interface KernelRun {
   series?: SeriesRef[];
   /** Set when this kernel's run failed: why. Its scenarios are then 'lost'. */
   error?: string;
+  /** --coverage: the series' added lines the scenarios executed, measured on this recipe's coverage variant. */
+  coverage?: SeriesCoverage;
 }
 
 /** A patch series as a report names it. */

@@ -1,4 +1,6 @@
 // The short report a person reads: one line per kernel, then what failed and why.
+import { coverageLine, patchLines } from '../coverage/format.ts';
+import type { SeriesCoverage } from '../coverage/series-coverage.ts';
 import { OUTCOME, type Outcome } from '../judge/verdict.ts';
 import { describePrefixes } from '../judge/bisect.ts';
 import { bisectOf, describeSeries, totals, type RunReport } from './report.ts';
@@ -42,6 +44,7 @@ export class TerminalReporter implements Reporter {
         for (const p of k.peer.filter((x) => x.status !== 'pass' && x.status !== 'skip'))
           out.push(`    ${p.status.toUpperCase().padEnd(8)} ${p.test}${p.exitCode !== undefined ? ` (exit ${p.exitCode})` : ''}`);
       }
+      if (k.coverage) out.push(...coverageSummary(k.coverage, this.opts.verbose ?? false));
     }
     if (report.bisect) out.push(`bisect: ${describePrefixes(report.bisect)}`);
     if (report.regressions?.length)
@@ -54,6 +57,24 @@ export class TerminalReporter implements Reporter {
     out.push(closingLine(report));
     return out.join('\n') + '\n';
   }
+}
+
+/** The coverage lines under a kernel: the headline, then what it could not measure or map. */
+function coverageSummary(c: SeriesCoverage, verbose: boolean): string[] {
+  const out = [`  ${coverageLine(c)} [on ${c.kernel}]`];
+  if (verbose) out.push(...patchLines(c).map((l) => `    ${l}`));
+  if (c.withoutCoverage.length)
+    out.push(
+      `    no counters from ${c.withoutCoverage.length} scenario(s): ${c.withoutCoverage.map((w) => `${w.id} (${w.why})`).join(', ')}`,
+    );
+  if (c.notInstrumented.length)
+    out.push(`    not instrumented (no gcov data): ${c.notInstrumented.map((f) => `${f.file} (${f.lines} added lines)`).join(', ')}`);
+  if (c.unmapped.length) out.push(`    counters not mapped: ${c.unmapped.map((u) => `${u.file} (${u.why})`).join(', ')}`);
+  if (c.verdictDiffs?.length)
+    out.push(
+      `    verdicts differ on the coverage kernel (the plain kernel's count): ${c.verdictDiffs.map((d) => `${d.id} ${d.plain} -> ${d.coverage}`).join(', ')}`,
+    );
+  return out;
 }
 
 /**

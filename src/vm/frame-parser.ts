@@ -8,6 +8,8 @@ export type FrameEvent =
   | { kind: 'out' | 'err'; id: string; data: Buffer }
   | { kind: 'end'; id: string; status: EndStatus; durUs: number; crc: number }
   | { kind: 'klog'; id: string; line: string }
+  | { kind: 'gcda'; id: string; path: string; data: Buffer }
+  | { kind: 'gcda-end'; id: string; files: number; bytes: number; crc: number }
   | { kind: 'done' }
   | { kind: 'error'; message: string }
   | { kind: 'garbage'; line: string };
@@ -64,6 +66,16 @@ export function parseRecord(line: string): FrameEvent {
         id: sp < 0 ? rest : rest.slice(0, sp),
         line: sp < 0 ? '' : unescapeBytes(rest.slice(sp + 1)).toString('utf-8'),
       };
+    }
+    case 'GCDA': {
+      const g = /^(\S+) (\S+) (.*)$/.exec(rest);
+      if (!g) return { kind: 'garbage', line };
+      return { kind: 'gcda', id: g[1]!, path: g[2]!, data: unescapeBytes(g[3]!) };
+    }
+    case 'GCDAEND': {
+      const g = /^(\S+) files=(\d+) bytes=(\d+) crc=([0-9a-f]{8})$/.exec(rest);
+      if (!g) return { kind: 'garbage', line };
+      return { kind: 'gcda-end', id: g[1]!, files: Number(g[2]), bytes: Number(g[3]), crc: parseInt(g[4]!, 16) };
     }
     case 'DONE':
       return { kind: 'done' };

@@ -24,6 +24,8 @@ export interface BootArgs {
   qmpSocket?: string;
   /** Restore the guest from this migration file instead of booting. */
   incoming?: string;
+  /** Coverage: the guest resets the gcov counters before each item and sends them after it. */
+  coverage?: boolean;
   extraAppend?: string;
 }
 
@@ -51,6 +53,7 @@ export function qemuArgs(b: BootArgs): string[] {
     // sg_from_iter is the kernel's default: the bug would hide.
     'slub_debug=P',
     b.wait ? 'uspec.wait=1' : b.only ? `uspec.only=${b.only.join(',')}` : `uspec.start=${b.start}`,
+    b.coverage ? 'uspec.cov=1' : '',
     b.extraAppend ?? '',
   ]
     .filter(Boolean)

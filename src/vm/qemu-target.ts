@@ -58,6 +58,11 @@ export interface QemuTargetOptions {
    * saving or restoring fails.
    */
   snapshot?: boolean;
+  /**
+   * Coverage (a gcov kernel): each item's counters, reset before it and read after it in the guest, are
+   * written under this directory (boot-<n>/<item index>/) and named by ItemResult.coverage.
+   */
+  coverageDir?: string;
 }
 
 export type { QemuItemResult };
@@ -192,6 +197,7 @@ export class QemuTarget implements Target {
         deadline,
         itemSlackMs: o.itemSlackMs ?? 10_000,
         ...(signal ? { signal } : {}),
+        ...(o.coverageDir ? { coverageDir: join(o.coverageDir, `boot-${this.info.boots}`) } : {}),
         onResult: record,
       });
       if (b.firstItemMs !== undefined && !only) this.info.bootToFirstItemMs!.push(b.firstItemMs);

@@ -26,6 +26,7 @@ import { exitCodeOf, newReport, type KernelRun, type RunReport, type SeriesRef }
 import { gateBisect } from './gate-bisect.ts';
 import { allScenarios, scenarioOf, type LoadedSpec, type ScenarioRef } from '../specs/load.ts';
 import { corpusIdentity, shardOf, type Shard } from '../specs/select.ts';
+import { coverageWorkDir, foldCoverage, seriesOf, verdictDiffs } from './coverage.ts';
 
 export interface GateKernel {
   /** Recipe name or file, an image path, or a recipe built in memory (`gate --series`). */
@@ -53,6 +54,12 @@ export interface GateOptions {
   bisect?: boolean;
   /** Opens a kernel's target; exec/targets.ts makeTarget unless replaced (tests inject a failing target). */
   makeTarget?: typeof makeTarget;
+  /**
+   * Also run the scenarios on the patched recipe's coverage variant and report which added lines of the
+   * series they executed (KernelRun.coverage of the patched kernel). Its verdicts never replace the plain
+   * kernel's; where they differ, the coverage says so.
+   */
+  coverage?: boolean;
 }
 
 /** An infrastructure failure the gate survived: reports were still written. */
@@ -83,7 +90,18 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const targets: MadeTarget[] = [];
   let compiled: CompiledProgram;
   let peer: PeerBinaries | undefined;
+  const patchedKernel = o.kernels.find((k) => k.role === 'patched');
+  const baselineKernel = o.kernels.find((k) => k.role === 'baseline');
+  const covKeep = workDir ? join(workDir, 'coverage') : undefined;
+  const covWork = o.coverage ? await coverageWorkDir(covKeep) : undefined;
+  let covTarget: MadeTarget | undefined;
   try {
+    if (o.coverage && patchedKernel) {
+      // before anything is built: a kernel that cannot give coverage is an error, not a long build
+      const { checkCoverageKernel } = await import('../kernel/resolve-kernel.ts');
+      await checkCoverageKernel(patchedKernel.kernel);
+    }
+    if (covKeep) mkdirSync(covKeep, { recursive: true });
     // Build everything first: a series that does not apply fails before any boot.
     for (const k of o.kernels) {
       o.progress({ phase: 'kernel', detail: `${k.role}: ${labelOf(k)}` });
@@ -100,12 +118,25 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
         }),
       );
     }
+    covTarget =
+      covWork && patchedKernel
+        ? await open({
+            kind: 'qemu',
+            kernel: patchedKernel.kernel,
+            accel: o.accel,
+            progress: o.progress,
+            signal: o.signal,
+            coverageDir: covWork.dir,
+            ...(covKeep ? { workDir: covKeep } : {}),
+          })
+        : undefined;
     o.progress({ phase: 'compile', detail: `${refs.length} scenario(s)` });
     compiled = await buildSuite(refs, { signal: o.signal });
     peer = o.peer ? await buildPeerSuite(o.peerTests) : undefined;
     if (targets.some((t) => t.target.kind === 'qemu'))
       checkGuestMemory(refs, [...scenarioItems(refs, compiled, 'qemu').files, ...(peer ? peerItems(peer, true).files : [])]);
   } catch (err) {
+    await covWork?.dispose();
     // Nothing ran. The kernel being built when it failed carries the cause; the
     // others (or all, when the suite did not compile) did not run because of it.
     const failure = failureOf(err);
@@ -139,8 +170,32 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       ...(k.series ? { series: k.series } : {}),
     };
   };
+  // The coverage variant runs the scenarios alone, beside the plain kernels: its counters, never its verdicts.
+  const runCoverage = async (made: MadeTarget) => {
+    const { target, label, built } = made;
+    const { items, files } = scenarioItems(refs, compiled, 'qemu');
+    const progress: Progress = (e) => o.progress({ ...e, phase: `${label}: ${e.phase}` });
+    const run = await target.run(items, files, progress, o.signal);
+    const oracle = await modelOracle(patchedKernel!.profile);
+    const results = judgeItems(refs, run.results, oracle, (r) => reproduceCommand(r, patchedKernel!, made));
+    const baselineName = typeof baselineKernel?.kernel === 'string' ? baselineKernel.kernel : undefined;
+    const series = await seriesOf(built!, baselineName);
+    const coverage = await foldCoverage({ results: run.results, built: built!, series, cleanup: !o.keep, progress });
+    return { results, coverage };
+  };
   const failures: GateFailure[] = [];
-  const settled = await Promise.allSettled(o.kernels.map(runOne));
+  const [settled, cov] = await Promise.all([
+    Promise.allSettled(o.kernels.map(runOne)),
+    covTarget
+      ? runCoverage(covTarget).then(
+          (v) => v,
+          (e: unknown) => {
+            failures.push(failureOf(e, `${covTarget!.label} (coverage)`));
+            return undefined;
+          },
+        )
+      : undefined,
+  ]).finally(() => covWork?.dispose());
   for (const [i, s] of settled.entries()) {
     if (s.status === 'fulfilled') {
       report.kernels.push(s.value);
@@ -153,6 +208,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
   const patched = report.kernels.find((_, i) => o.kernels[i]?.role === 'patched');
   const baseline = report.kernels.find((_, i) => o.kernels[i]?.role === 'baseline');
   if (patched?.peer && baseline?.peer) report.regressions = regressions(baseline.peer, patched.peer);
+  if (cov && patched && !patched.error) patched.coverage = { ...cov.coverage, verdictDiffs: verdictDiffs(patched.results, cov.results) };
   const k = o.kernels.find((x) => x.role === 'patched');
   if (o.bisect && patched && k && !patched.error && !o.signal.aborted) {
     try {

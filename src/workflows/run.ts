@@ -12,6 +12,7 @@ import { shellQuote } from '../core/text.ts';
 import { newReport, type KernelRun, type RunReport } from '../report/report.ts';
 import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
 import { corpusIdentity } from '../specs/select.ts';
+import { foldCoverage, seriesOf, type FoldRequest } from './coverage.ts';
 import { openTarget, type TargetChoice } from './target.ts';
 
 export interface RunOptions {
@@ -26,6 +27,8 @@ export interface RunOptions {
   progress?: Progress;
   signal?: AbortSignal;
   compiled?: CompiledProgram;
+  /** A coverage target (TargetChoice.coverage): map each scenario's counters onto the series' added lines. */
+  coverage?: Omit<FoldRequest, 'results'>;
 }
 
 export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
@@ -39,6 +42,7 @@ export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
     target: info,
     ...(opts.image ? { image: opts.image } : {}),
     results: judgeItems(opts.refs, results, opts.oracle, opts.reproduce),
+    ...(opts.coverage ? { coverage: await foldCoverage({ ...opts.coverage, results }) } : {}),
   };
 }
 
@@ -54,26 +58,35 @@ export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
   const report = newReport();
   report.corpus = corpusIdentity(r.refs);
   const t0 = Date.now();
+  // a kernel that cannot give coverage is an error before anything is compiled or built
+  if (r.choice.coverage && r.choice.kernel) await (await import('../kernel/resolve-kernel.ts')).checkCoverageKernel(r.choice.kernel);
   r.progress({ phase: 'compile', detail: `${r.refs.length} scenario(s)` });
   const compiled = await buildSuite(r.refs, r.signal ? { signal: r.signal } : {});
   r.progress({ phase: 'compile', detail: compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms` });
   // Before a kernel is built or booted.
   if (r.choice.kind === 'qemu') checkGuestMemory(r.refs, scenarioItems(r.refs, compiled, 'qemu').files);
-  const { target, label, identity, oracle } = await openTarget(r.choice, r.progress, r.signal);
-  const kernelArgs = r.choice.kernel ? ['--kernel', r.choice.kernel] : [];
-  const run = await runScenarios({
-    refs: r.refs,
-    target,
-    oracle,
-    label,
-    image: identity,
-    compiled,
-    progress: r.progress,
-    ...(r.signal ? { signal: r.signal } : {}),
-    reproduce: (ref) =>
-      ['npx', 'uringspec', 'run', ref.spec.file, '--scenario', scenarioOf(ref).id, ...kernelArgs].map(shellQuote).join(' '),
-  });
-  report.kernels.push(run);
+  const { target, label, identity, oracle, coverage } = await openTarget(r.choice, r.progress, r.signal);
+  const kernelArgs = r.choice.kernel ? ['--kernel', r.choice.kernel, ...(coverage ? ['--coverage'] : [])] : [];
+  try {
+    const run = await runScenarios({
+      refs: r.refs,
+      target,
+      oracle,
+      label,
+      image: identity,
+      compiled,
+      progress: r.progress,
+      ...(r.signal ? { signal: r.signal } : {}),
+      reproduce: (ref) =>
+        ['npx', 'uringspec', 'run', ref.spec.file, '--scenario', scenarioOf(ref).id, ...kernelArgs].map(shellQuote).join(' '),
+      ...(coverage
+        ? { coverage: { built: coverage.built, series: await seriesOf(coverage.built, 'baseline'), cleanup: true, progress: r.progress } }
+        : {}),
+    });
+    report.kernels.push(run);
+  } finally {
+    await coverage?.dispose();
+  }
   report.durationMs = Date.now() - t0;
   if (r.signal?.aborted) {
     report.incomplete = true;

@@ -6,6 +6,8 @@ import type { Progress } from '../core/progress.ts';
 import type { KernelIdentity, Target } from '../core/target.ts';
 import { makeTarget, type Accel } from '../exec/targets.ts';
 import { describeOrigin, kernelOrigin, type KernelOrigin } from '../kernel/origin.ts';
+import type { BuiltKernel } from '../kernel/build.ts';
+import { coverageWorkDir } from './coverage.ts';
 import { modelOracle, profileForKernel, type Oracle } from '../judge/oracle.ts';
 import { PROFILE_NAMES, type ProfileName } from '../model/profiles.ts';
 
@@ -14,6 +16,7 @@ export interface TargetValues {
   kernel?: string | undefined;
   accel?: string | undefined;
   profile?: string | undefined;
+  coverage?: boolean | undefined;
 }
 
 export interface TargetChoice {
@@ -21,6 +24,8 @@ export interface TargetChoice {
   kernel?: string;
   accel: Accel;
   profile: ProfileName;
+  /** Run on the kernel recipe's coverage variant and collect each scenario's gcov counters. */
+  coverage?: boolean;
 }
 
 export interface OpenTarget {
@@ -29,6 +34,8 @@ export interface OpenTarget {
   identity: KernelIdentity;
   oracle: Oracle;
   kind: 'host' | 'qemu';
+  /** A coverage target: its build (branch, patches, gcov notes) and the directory the counters go to, removed by dispose. */
+  coverage?: { built: BuiltKernel; dir: string; dispose: () => Promise<void> };
 }
 
 /** Validates the options without touching anything. */
@@ -41,8 +48,10 @@ export function checkTargetChoice(v: TargetValues): TargetChoice {
   if (accel !== 'auto' && accel !== 'kvm' && accel !== 'tcg') throw new UsageError('--accel must be auto, kvm or tcg');
   if (v.profile && !(PROFILE_NAMES as readonly string[]).includes(v.profile))
     throw new UsageError(`--profile must be one of ${PROFILE_NAMES.join(', ')}`);
+  if (v.coverage && kind !== 'qemu')
+    throw new UsageError('--coverage measures a kernel built for it: give --kernel <recipe> (the host kernel has no gcov build)');
   const profile = (v.profile as ProfileName | undefined) ?? profileForKernel(kind, v.kernel);
-  return { kind, ...(v.kernel ? { kernel: v.kernel } : {}), accel, profile };
+  return { kind, ...(v.kernel ? { kernel: v.kernel } : {}), accel, profile, ...(v.coverage ? { coverage: true } : {}) };
 }
 
 /**
@@ -60,12 +69,20 @@ export async function describeKernel(
 }
 
 export async function openTarget(c: TargetChoice, progress: Progress, signal?: AbortSignal): Promise<OpenTarget> {
-  const { target, label, identity } = await makeTarget({
-    kind: c.kind,
-    ...(c.kernel ? { kernel: c.kernel } : {}),
-    accel: c.accel,
-    progress,
-    ...(signal ? { signal } : {}),
-  });
-  return { target, label, identity, oracle: await modelOracle(c.profile), kind: c.kind };
+  const work = c.coverage ? await coverageWorkDir() : undefined;
+  try {
+    const { target, label, identity, built } = await makeTarget({
+      kind: c.kind,
+      ...(c.kernel ? { kernel: c.kernel } : {}),
+      accel: c.accel,
+      progress,
+      ...(signal ? { signal } : {}),
+      ...(work ? { coverageDir: work.dir } : {}),
+    });
+    const oracle = await modelOracle(c.profile);
+    return { target, label, identity, oracle, kind: c.kind, ...(work && built ? { coverage: { built, ...work } } : {}) };
+  } catch (e) {
+    await work?.dispose();
+    throw e;
+  }
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { checkApplies } from '../../src/kernel/apply-patches.ts';
-import { buildKernel, planKernel } from '../../src/kernel/build.ts';
+import { buildKernel, noCoverageSupport, planKernel } from '../../src/kernel/build.ts';
 import { BuildError } from '../../src/kernel/build-error.ts';
 import { cacheDir } from '../../src/core/cache.ts';
 import { findRecipe, loadRecipe, RecipeError, seriesRecipes } from '../../src/kernel/recipe.ts';
@@ -61,6 +61,20 @@ describe('kernel recipes', () => {
     ]);
     expect(patched.name).toBe('provided-registered-buffers-rfc+get-rid-of-io-kiocb-imu-v3');
     expect((await planKernel(patched)).configKey).toBe((await planKernel(baseline)).configKey);
+  });
+
+  it('the coverage variant: its own config and branch, its patch after the recipe own and marked as the variant', async () => {
+    const rfc = (await findRecipe('sendzc-provided-rfc'))!;
+    const [plain, cov] = [await planKernel(rfc), await planKernel(rfc, 'coverage')];
+    expect(cov.configKey).not.toBe(plain.configKey);
+    expect(cov.branch).not.toBe(plain.branch); // the Makefile patch is on the branch
+    expect(cov.patches.slice(0, -1)).toEqual(plain.patches);
+    expect(cov.patches.at(-1)).toMatchObject({ variant: 'coverage', subject: expect.stringMatching(/exact gcov line counts/) });
+    expect(plain.patches.filter((p) => p.variant)).toEqual([]);
+    // the RFC's patches name their place in the series
+    expect(plain.patches.at(-1)).toMatchObject({ source: '04-provided-registered-buffers-rfc.mbox', number: '7/7' });
+    expect((await planKernel(rfc, 'kasan')).branch).toBe(plain.branch);
+    expect(await noCoverageSupport(rfc)).toBeUndefined();
   });
 
   it('rejects a bad recipe with the field and the reason', async () => {

@@ -47,6 +47,23 @@ describe('frame parser', () => {
     expect(parseRecord('[    1.0] random console line').kind).toBe('garbage');
   });
 
+  it('carries gcov counters as GCDA chunks closed by GCDAEND', () => {
+    const bytes = Buffer.from([0x67, 0x63, 0x64, 0x61, 0, 0, 0, 0, 0x0a, 0x5c, 0xff]);
+    const s = new FrameStream();
+    const evs = s.push(
+      `@@USPEC GCDA sc1 root/obj/io_uring/net.gcda ${escape(bytes.subarray(0, 6))}\n` +
+        `@@USPEC GCDA sc1 root/obj/io_uring/net.gcda ${escape(bytes.subarray(6))}\n` +
+        `@@USPEC GCDAEND sc1 files=1 bytes=11 crc=${crcOf(bytes).toString(16).padStart(8, '0')}\n`,
+    );
+    expect(evs.map((e) => e.kind)).toEqual(['gcda', 'gcda', 'gcda-end']);
+    const data = Buffer.concat(evs.flatMap((e) => (e.kind === 'gcda' ? [e.data] : [])));
+    expect(data.equals(bytes)).toBe(true);
+    expect(evs[0]).toMatchObject({ id: 'sc1', path: 'root/obj/io_uring/net.gcda' });
+    expect(evs[2]).toEqual({ kind: 'gcda-end', id: 'sc1', files: 1, bytes: 11, crc: crcOf(bytes) });
+    expect(parseRecord('@@USPEC GCDAEND sc1 files=x bytes=1 crc=00000000').kind).toBe('garbage');
+    expect(parseRecord('@@USPEC GCDA sc1').kind).toBe('garbage');
+  });
+
   it('uses the zlib crc32 the guest computes', () => {
     expect(crcOf(Buffer.from('123456789'))).toBe(0xcbf43926);
   });

@@ -3,7 +3,7 @@
 // Skips (with the reason) when the kernels are not built yet, or with
 // URINGSPEC_SKIP_KERNEL=1. Build them with: npx uringspec kernel build --all
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { type RunItem } from '../../src/core/target.ts';
 import { InfraError } from '../../src/core/errors.ts';
 import { planKernel } from '../../src/kernel/build.ts';
 import { QemuTarget } from '../../src/vm/qemu-target.ts';
+import { itemCounts } from '../../src/coverage/gcov.ts';
 import { findRecipe } from '../../src/kernel/recipe.ts';
 import { buildGuestProgs, qemuPidsWith } from './guest-progs.ts';
 
@@ -34,6 +35,9 @@ const found = await builtImages();
 // the KASAN variant is optional (npx uringspec kernel build --all --kasan)
 const kasanPlan = await planKernel((await findRecipe('sendzc-provided-rfc'))!, 'kasan');
 const kasanImage = kasanPlan.built && process.env.URINGSPEC_SKIP_KERNEL !== '1' ? join(kasanPlan.outDir, 'bzImage') : undefined;
+// the coverage variant is optional too (npx uringspec kernel build sendzc-provided-rfc --coverage)
+const covPlan = await planKernel((await findRecipe('sendzc-provided-rfc'))!, 'coverage');
+const covImage = covPlan.built && process.env.URINGSPEC_SKIP_KERNEL !== '1' ? join(covPlan.outDir, 'vmlinux') : undefined;
 const images = typeof found === 'string' ? undefined : found;
 if (typeof found === 'string') console.warn(`[test/vm/qemu] skipping QEMU integration tests: ${found}`);
 
@@ -87,6 +91,51 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
       expect(results[1]).toMatchObject({ status: 'exited', exitCode: 0 });
     },
     120_000,
+  );
+
+  it('coverage asked of a kernel without gcov: the guest says why, an infrastructure error before any item', async () => {
+    const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', coverageDir: wd() });
+    const err = await t.run([item('smoke', 'uring-smoke')], progs.files).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InfraError);
+    expect((err as Error).message).toMatch(/guest init: coverage asked for \(uspec\.cov=1\) but .*(CONFIG_DEBUG_FS|CONFIG_GCOV_KERNEL)/);
+  }, 120_000);
+
+  it.skipIf(!covImage)(
+    "the coverage kernel: each item's own counters on disk, none for the item that crashed, again after the reboot",
+    async () => {
+      const dir = wd();
+      const t = new QemuTarget({ image: covImage!, label: 'rfc-coverage', accel: 'auto', coverageDir: dir });
+      const { results } = await t.run(
+        [item('smoke', 'uring-smoke'), item('bytes', 'echo-bytes'), item('crash', 'crash'), item('after', 'uring-smoke')],
+        progs.files,
+      );
+      const by = Object.fromEntries(results.map((r) => [r.id, r]));
+      expect(by.crash!.status).toBe('crashed');
+      expect(by.crash!.coverage).toBeUndefined();
+      for (const id of ['smoke', 'bytes', 'after']) {
+        const c = by[id]!.coverage!;
+        expect(c.files).toBeGreaterThan(20); // every io_uring object
+        expect(c.dir.startsWith(dir)).toBe(true);
+        const gcda = readdirSync(c.dir, { recursive: true }).map(String);
+        expect(gcda).toContainEqual(expect.stringMatching(/obj\/linux-6\.12\.8-[0-9a-f]+\/io_uring\/net\.gcda$/));
+      }
+      // reset before each item: echo-bytes makes no io_uring call and counts nothing in io_uring.c,
+      // although the smoke test before it in the same boot did
+      const build = {
+        notes: join(covPlan.outDir, 'gcov'),
+        objDir: readFileSync(join(covPlan.outDir, 'gcov', 'objdir'), 'utf8').trim(),
+        tree: covPlan.tree,
+      };
+      const ran = async (id: string) => {
+        const { counts, unmapped } = await itemCounts(by[id]!.coverage!.dir, build);
+        expect(unmapped).toEqual([]);
+        return [...(counts.get('io_uring/io_uring.c') ?? new Map<number, number>()).values()].filter((n) => n > 0).length;
+      };
+      expect(await ran('smoke')).toBeGreaterThan(50);
+      expect(await ran('bytes')).toBe(0);
+      expect(await ran('after')).toBe(await ran('smoke'));
+    },
+    180_000,
   );
 
   it('a kernel panic marks the running item crashed with the console tail, and the next items run after a reboot', async () => {

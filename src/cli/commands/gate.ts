@@ -42,6 +42,10 @@ uringspec gate --series FILE... [--base debian:PKG=VER] [--version N] [options]
   --no-peer           skip liburing's test suite
   --peer-tests A,B    which liburing tests (default: the ones that exercise send zc, provided buffers and bundles)
   --accel auto|kvm|tcg
+  --coverage          also run the scenarios on the patched recipe's coverage variant (gcov in
+                      io_uring/) and report which lines the series adds they executed: per patch,
+                      hunk and scenario, the never-executed ones by file:line (the verdicts stay the
+                      plain kernels')
   --keep              keep the work directory (initramfs, console logs) under --out/work
   --bisect            then bisect every finding of the patched kernel over its series (the
                       recipe's last patch entry; with --series, the last series given): build
@@ -98,6 +102,7 @@ const command: Command = {
         accel: { type: 'string', default: 'auto' },
         keep: { type: 'boolean', default: false },
         bisect: { type: 'boolean', default: false },
+        coverage: { type: 'boolean', default: false },
       },
     });
     if (!['auto', 'kvm', 'tcg'].includes(values.accel)) throw new UsageError('--accel must be auto, kvm or tcg');
@@ -147,6 +152,7 @@ const command: Command = {
           : {}),
         keep: values.keep,
         bisect: values.bisect,
+        coverage: values.coverage,
         accel: values.accel as 'auto' | 'kvm' | 'tcg',
         progress: progressPrinter(values.quiet),
         signal,

@@ -8,8 +8,8 @@ import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
 import { progressPrinter } from '../progress.ts';
 import { withSignals } from '../signals.ts';
 
-const USAGE = `uringspec kernel build <recipe|recipe.yaml> [--kasan] [--rebuild] [-q] [--json]
-uringspec kernel build --all [--kasan]
+const USAGE = `uringspec kernel build <recipe|recipe.yaml> [--kasan|--coverage] [--rebuild] [-q] [--json]
+uringspec kernel build --all [--kasan|--coverage]
 uringspec kernel list [--json]
   build   patch, configure and build a kernel from a recipe (a name from
           kernels/, e.g. sendzc-provided-rfc or baseline, or a recipe file);
@@ -17,6 +17,7 @@ uringspec kernel list [--json]
   --all   every kernel the corpus and the tests use (baseline, then the RFC)
   list    the recipes, and for each the cached image of its current inputs
   --kasan   the recipe's kasan variant (adds kernels/kconfig/kasan.config); with --all, both
+  --coverage the recipe's coverage variant (gcov in io_uring/, kernels/kconfig/coverage.config)
   --rebuild build again even when the cache holds this exact kernel
   -q, --quiet no build progress
   --json    machine-readable output
@@ -57,12 +58,15 @@ const command: Command = {
       options: {
         ...COMMON_OPTIONS,
         kasan: { type: 'boolean', default: false },
+        coverage: { type: 'boolean', default: false },
         all: { type: 'boolean', default: false },
         rebuild: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
       },
     });
     const [sub, arg, ...extra] = positionals;
+    if (values.kasan && values.coverage) throw new UsageError('--kasan and --coverage are two variants: build one at a time');
+    const variant = values.kasan ? 'kasan' : values.coverage ? 'coverage' : undefined;
     if (extra.length) throw new UsageError(`unexpected argument ${extra[0]}`);
     if (sub === 'list') return await list(values.json);
     if (sub !== 'build') throw new UsageError(sub ? `unknown subcommand "${sub}"` : 'name a subcommand: build or list');
@@ -73,11 +77,11 @@ const command: Command = {
     const log = (line: string) => progress({ phase: 'kernel', detail: line });
     const built: BuiltKernel[] = await withSignals(async (signal) => {
       const common = { log, signal, ...(values.rebuild ? { rebuild: true } : {}) };
-      if (values.all) return ensureKernels({ ...common, kasan: values.kasan });
+      if (values.all) return ensureKernels({ ...common, ...(variant ? { also: variant } : {}) });
       const recipe = await findRecipe(arg!);
       if (!recipe)
         throw new UsageError(`no recipe "${arg}" (known: ${(await listRecipes()).join(', ')}; or give a path to a .yaml recipe)`);
-      return [await buildKernel(recipe, { ...common, ...(values.kasan ? { variant: 'kasan' } : {}) })];
+      return [await buildKernel(recipe, { ...common, ...(variant ? { variant } : {}) })];
     });
     if (values.json) process.stdout.write(JSON.stringify(values.all ? built : built[0], null, 2) + '\n');
     else

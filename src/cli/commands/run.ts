@@ -24,6 +24,8 @@ ${TARGET_USAGE}
   -r, --report F          also write a ${REPORT_FORMATS.join('|')} report (to --out; without --out it
                           goes to stdout alone and the summary to stderr)
   -o, --out FILE          where --report goes
+  --coverage              run on the recipe's coverage variant (gcov in io_uring/) and report which
+                          lines the series adds the scenarios executed, per patch, hunk and scenario
   -q, --quiet             no progress output
 ${VERDICT_EXIT_USAGE}`;
 
@@ -42,6 +44,7 @@ const command: Command = {
         tag: { type: 'string', short: 't', multiple: true },
         report: { type: 'string', short: 'r' },
         out: { type: 'string', short: 'o' },
+        coverage: { type: 'boolean', default: false },
       },
     });
     if (!positionals.length) throw new UsageError('name at least one spec file or directory');

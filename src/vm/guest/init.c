@@ -12,6 +12,8 @@
  *   @@USPEC ERR <id> <escaped bytes>     stderr, in order, chunked
  *   @@USPEC END <id> status=exited:N|signaled:N|timeout dur_us=N crc=XXXXXXXX
  *   @@USPEC KLOG <id> <escaped kmsg line>  splats seen while the item ran
+ *   @@USPEC GCDA <id> <path> <escaped bytes>  coverage (uspec.cov=1): a gcda file, chunked
+ *   @@USPEC GCDAEND <id> files=N bytes=N crc=XXXXXXXX
  *   @@USPEC DONE
  *
  * Escaping: every byte outside printable ASCII, and '\', becomes \xHH, so an
@@ -27,8 +29,16 @@
  * the host, "RUN start=N" or "RUN only=I,J,...", then run as above. The host
  * saves the guest while it waits and restores that state for later boots,
  * so a fresh guest costs a restore, not a boot.
+ *
+ *
+ * Coverage (uspec.cov=1, a kernel with CONFIG_GCOV_KERNEL): the gcov counters
+ * are reset before each item and, after its END and KLOG records, every
+ * .gcda file under /sys/kernel/debug/gcov is sent as GCDA records (path
+ * relative to that directory, bytes escaped as OUT's), closed by GCDAEND with
+ * the file count, the byte count and the CRC-32 of all their bytes in order.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -52,6 +62,7 @@
 
 #define CHUNK 256 /* raw bytes per OUT/ERR record */
 #define SPLAT_LINES 400 /* kmsg lines forwarded per item, at most */
+#define GCDA_CHUNK 1536 /* raw bytes per GCDA record: escaped, it fits emit()'s line */
 
 static int out_fd = -1; /* /dev/ttyS1, or the console as a last resort */
 
@@ -115,17 +126,18 @@ static size_t escape(char *dst, const unsigned char *src, size_t len)
 	return o;
 }
 
-static void emit_data(const char *kind, const char *id, const unsigned char *buf, size_t len)
+/* head: "OUT <id>", "GCDA <id> <path>"; text output breaks after a newline
+ * so the raw log stays readable, binary goes in chunks of `chunk` */
+static void emit_data(const char *head, const unsigned char *buf, size_t len, size_t chunk, int text)
 {
-	char esc[CHUNK * 4 + 1];
+	char esc[GCDA_CHUNK * 4 + 1];
 	while (len > 0) {
-		size_t n = len < CHUNK ? len : CHUNK;
-		/* break after a newline so the raw log stays readable */
-		const unsigned char *nl = memchr(buf, '\n', n);
+		size_t n = len < chunk ? len : chunk;
+		const unsigned char *nl = text ? memchr(buf, '\n', n) : NULL;
 		if (nl)
 			n = (size_t)(nl - buf) + 1;
 		escape(esc, buf, n);
-		emit("@@USPEC %s %s %s", kind, id, esc);
+		emit("@@USPEC %s %s", head, esc);
 		buf += n;
 		len -= n;
 	}
@@ -335,6 +347,120 @@ static void drain_kmsg(const char *id)
 	}
 }
 
+/* ---- coverage (gcov) ---- */
+#define GCOV_ROOT "/sys/kernel/debug/gcov"
+
+static int cov_on;
+static char **gcda; /* paths relative to GCOV_ROOT */
+static int n_gcda, cap_gcda;
+
+static void find_gcda(const char *rel)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s%s%s", GCOV_ROOT, *rel ? "/" : "", rel);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char sub[4096];
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
+		size_t len = strlen(e->d_name);
+		if (e->d_type == DT_DIR) {
+			find_gcda(sub);
+		} else if (e->d_type == DT_REG && len > 5 && !strcmp(e->d_name + len - 5, ".gcda")) {
+			if (n_gcda == cap_gcda) {
+				cap_gcda = cap_gcda ? cap_gcda * 2 : 64;
+				gcda = realloc(gcda, (size_t)cap_gcda * sizeof(*gcda));
+				if (!gcda)
+					return;
+			}
+			gcda[n_gcda++] = strdup(sub);
+		}
+	}
+	closedir(d);
+}
+
+/* 0 when coverage is off or ready; -1 (an ERROR record sent) when asked for and impossible */
+static int cov_setup(void)
+{
+	if (!strstr(cmdline, "uspec.cov=1"))
+		return 0;
+	mkdir("/sys/kernel/debug", 0700);
+	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) && errno != EBUSY) {
+		emit("@@USPEC ERROR coverage asked for (uspec.cov=1) but debugfs does not mount: %s (CONFIG_DEBUG_FS)",
+		     strerror(errno));
+		return -1;
+	}
+	if (access(GCOV_ROOT "/reset", W_OK)) {
+		emit("@@USPEC ERROR coverage asked for (uspec.cov=1) but this kernel has no " GCOV_ROOT
+		     "/reset (CONFIG_GCOV_KERNEL)");
+		return -1;
+	}
+	find_gcda("");
+	if (n_gcda == 0) {
+		emit("@@USPEC ERROR coverage asked for (uspec.cov=1) but no object is profiled (no .gcda under " GCOV_ROOT
+		     ")");
+		return -1;
+	}
+	cov_on = 1;
+	return 0;
+}
+
+static void cov_reset(void)
+{
+	int fd = open(GCOV_ROOT "/reset", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		write_all(fd, "1", 1);
+		close(fd);
+	}
+}
+
+static void cov_send(const char *id)
+{
+	static unsigned char *buf;
+	static size_t cap;
+	uint32_t crc = 0;
+	unsigned long long total = 0;
+	int sent = 0;
+	/* work the ring's teardown queued (io_ring_exit_work in a kworker) runs
+	 * before the counters are read, not in the next item's count */
+	usleep(2000);
+	for (int i = 0; i < n_gcda; i++) {
+		char path[4096], head[4600];
+		snprintf(path, sizeof(path), GCOV_ROOT "/%s", gcda[i]);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		size_t len = 0;
+		for (;;) {
+			if (len + 65536 > cap) {
+				cap = cap ? cap * 2 : 1 << 20;
+				buf = realloc(buf, cap);
+				if (!buf) {
+					close(fd);
+					return;
+				}
+			}
+			ssize_t n = read(fd, buf + len, 65536);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			len += (size_t)n;
+		}
+		close(fd);
+		crc = crc32_update(crc, buf, len);
+		total += len;
+		snprintf(head, sizeof(head), "GCDA %s %s", id, gcda[i]);
+		emit_data(head, buf, len, GCDA_CHUNK, 0);
+		sent += len > 0;
+	}
+	emit("@@USPEC GCDAEND %s files=%d bytes=%llu crc=%08x", id, sent, total, crc);
+}
+
 /* ---- items ---- */
 struct item {
 	char *id;
@@ -401,6 +527,8 @@ static int load_manifest(const char *path)
 static void run_item(const struct item *it)
 {
 	int out[2], err[2];
+	if (cov_on)
+		cov_reset();
 	emit("@@USPEC BEGIN %s", it->id);
 	if (pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) {
 		emit("@@USPEC END %s status=exited:127 dur_us=0 crc=00000000", it->id);
@@ -466,7 +594,9 @@ static void run_item(const struct item *it)
 			if (n > 0) {
 				if (i == 0)
 					crc = crc32_update(crc, buf, (size_t)n);
-				emit_data(i == 0 ? "OUT" : "ERR", it->id, buf, (size_t)n);
+				char head[512];
+				snprintf(head, sizeof(head), "%s %s", i == 0 ? "OUT" : "ERR", it->id);
+				emit_data(head, buf, (size_t)n, CHUNK, 1);
 			} else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
 				close(pfd[i].fd);
 				pfd[i].fd = -1;
@@ -510,6 +640,8 @@ static void run_item(const struct item *it)
 		snprintf(st, sizeof(st), "exited:%d", WEXITSTATUS(status));
 	emit("@@USPEC END %s status=%s dur_us=%llu crc=%08x", it->id, st, (unsigned long long)dur, crc);
 	drain_kmsg(it->id);
+	if (cov_on)
+		cov_send(it->id);
 }
 
 static void power_off(void)
@@ -540,6 +672,8 @@ int main(void)
 		power_off();
 	}
 	read_cmdline();
+	if (cov_setup())
+		power_off();
 	const char *params = cmdline;
 	char run_line[1024];
 	if (strstr(cmdline, "uspec.wait=1")) {
