@@ -190,7 +190,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
       ? runCoverage(covTarget).then(
           (v) => v,
           (e: unknown) => {
-            failures.push(failureOf(e, `${covTarget!.label} (coverage)`));
+            failures.push(failureOf(e, `${covTarget.label} (coverage)`));
             return undefined;
           },
         )
