@@ -16,7 +16,8 @@ const HEADLINES: [RegExp, (m: RegExpMatchArray, next: string[]) => string][] = [
   [/^BUG: kernel NULL pointer dereference/, () => 'BUG: kernel NULL pointer dereference'],
   [/^BUG: unable to handle kernel paging request/, () => 'BUG: unable to handle kernel paging request'],
   [/^BUG: ([^,:]+?)(?: in |,|:|$)/, (m) => `BUG: ${m[1]}`],
-  [/^general protection fault/, () => 'general protection fault'],
+  // 6.12: "Oops: general protection fault, probably for non-canonical address ..." or "... fault: 0000 [#1]"
+  [/^(?:Oops: )?general protection fault/, () => 'general protection fault'],
   [/^kernel BUG at ([^!]+)!/, (m) => `kernel BUG at ${m[1]}`],
   [/^WARNING: CPU: \d+ PID: \d+ at \S+ /, () => 'WARNING'],
   [/^UBSAN: ([\w-]+) in /, (m) => `UBSAN: ${m[1]}`],
@@ -75,7 +76,10 @@ export function parseCrash(consoleText: string): Parsed | undefined {
   return { headline: report[0]!, kind, ...(rip ? { rip } : {}), frames, lines: report };
 }
 
-/** The frame a title names: the first frame of the code under test (io_uring) if the trace has one, else the first that is not the reporting machinery. */
+/**
+ * The frame a title names: among the frames the unwinder vouches for, the first of the code under test
+ * (io_uring) if there is one, else the first that is not the reporting machinery.
+ */
 function titleFrame(p: Parsed): string | undefined {
   const own = /^(KASAN|BUG: KASAN)/.test(p.kind) ? undefined : p.rip?.fn;
   const candidates = [...(own ? [{ fn: own, reliable: true, where: undefined as string[] | undefined }] : []), ...p.frames];
@@ -83,8 +87,16 @@ function titleFrame(p: Parsed): string | undefined {
     const usable = candidates.filter((f) => f.reliable === reliable && !REPORTING.test(f.fn));
     return (usable.find((f) => /^io_/.test(f.fn) || (f.where?.[0] ?? '').startsWith('io_uring/')) ?? usable[0])?.fn;
   };
-  // Frames the unwinder does not vouch for ("? fn", the guess unwinder's only kind) only when there is nothing else.
-  return pick(true) ?? pick(false);
+  // Frames the unwinder does not vouch for ("? fn": the guess unwinder's only kind, and ORC's when the fault
+  // RIP is no code, e.g. a call through a poisoned pointer) only when there is nothing else. Then stale return
+  // addresses of earlier calls sit among them and differ run to run (an "io_uring_get_opcode" once in two
+  // runs of one bug), so the title names the frame just past the exception entry: the return address on top
+  // of the stack when it faulted, the function that was running or made the bad call. The same every run.
+  const reliable = pick(true);
+  if (reliable) return reliable;
+  const entry = p.frames.map((f) => /^asm_exc_/.test(f.fn)).lastIndexOf(true);
+  const past = entry >= 0 ? p.frames.slice(entry + 1).find((f) => !REPORTING.test(f.fn)) : undefined;
+  return past?.fn ?? pick(false);
 }
 
 export async function crashReport(consoleText: string, symbolize?: Symbolizer): Promise<CrashReport | undefined> {

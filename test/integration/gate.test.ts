@@ -9,6 +9,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { xmlEscape } from '../../src/report/junit.ts';
 import type { RunReport } from '../../src/report/report.ts';
+import { allScenarios, loadSpecsOrThrow } from '../../src/specs/load.ts';
 import { builtKernels } from './kernels.ts';
 
 const kernels = await builtKernels();
@@ -123,7 +124,8 @@ describe.skipIf(!kernels)('uringspec gate', () => {
       await cli('gate', '--series', fixture, '--no-peer', '--quiet', '--out', b4),
     ];
     expect([d.exitCode, s.exitCode]).toEqual([1, 1]);
-    expect(s.stdout).toMatch(/^provided-registered-buffers-rfc \(qemu, (tcg|kvm), model rfc-v1\): \d+\/122 pass/m);
+    const corpus = allScenarios(loadSpecsOrThrow(['corpus'])).length;
+    expect(s.stdout).toMatch(new RegExp(`^provided-registered-buffers-rfc \\(qemu, (tcg|kvm), model rfc-v1\\): \\d+/${corpus} pass`, 'm'));
     const named =
       'series: [PATCH RFC 0/7] Add support for provided registered buffers (v1, 7 patches, <20241023161522.1126423-1-axboe@kernel.dk>)';
     expect(s.stdout).toContain(`  ${named}`);
@@ -187,23 +189,24 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(/INCOMPLETE/);
   }, 300_000);
 
-  it('timeout(1) sends SIGTERM to npx: uringspec stops within 2 s, no QEMU left, the partial report is written', async () => {
+  it('SIGTERM to npx (what timeout(1) or a CI runner sends): uringspec stops within 2 s, no QEMU left, the partial report is written', async () => {
     const out = tmp();
-    const t0 = Date.now();
     // SIGTERM reaches npx, not its child: the launcher notices its parent is gone (bin/uringspec.mjs).
-    const run = execa('timeout', ['-s', 'TERM', '8', 'npx', 'uringspec', 'gate', '--no-peer', '--quiet', '--out', out], { reject: false });
-    const seen = new Set<string>();
+    const run = execa('npx', ['uringspec', 'gate', '--no-peer', '--quiet', '--out', out], { reject: false });
     const gatePid = async () =>
       (await execa('pgrep', ['-f', `bin/uringspec.mjs gate --no-peer --quiet --out ${out}`], { reject: false })).stdout.trim();
-    const watch = setInterval(() => {
-      void gatePid().then(async (pid) => {
-        if (pid) for (const q of await qemuOf(Number(pid.split('\n')[0]))) seen.add(q);
-      });
-    }, 200);
+    const seen = new Set<string>();
+    const t0 = Date.now();
+    // signalled while it runs guests (however long the machine takes to get there)
+    while (seen.size === 0 && Date.now() - t0 < 120_000) {
+      const pid = await gatePid();
+      if (pid) for (const q of await qemuOf(Number(pid.split('\n')[0]))) seen.add(q);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(seen.size, 'the gate started no QEMU within 2 minutes').toBeGreaterThan(0);
+    run.kill('SIGTERM');
     const r = await run;
-    clearInterval(watch);
-    expect(r.exitCode).toBe(124); // timeout's own code: the command was stopped
-    expect(seen.size).toBeGreaterThan(0); // it was running guests when it was stopped
+    expect(r.signal === 'SIGTERM' || r.exitCode === 143, `npx ended with ${r.signal ?? r.exitCode}`).toBe(true);
     const stopped = Date.now();
     while (!existsSync(join(out, 'report.json')) && Date.now() - stopped < 10_000) await new Promise((res) => setTimeout(res, 50));
     expect(Date.now() - stopped).toBeLessThan(2_000);
@@ -212,6 +215,5 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     expect(await gatePid()).toBe('');
     const report = readReport(out);
     expect(report.incomplete).toBe(true);
-    expect(Date.now() - t0).toBeLessThan(60_000);
-  }, 120_000);
+  }, 180_000);
 });
