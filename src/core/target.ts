@@ -43,7 +43,11 @@ export interface CrashFrame {
 }
 
 /** Resolves call-trace frames to source locations (innermost inline first); undefined where unknown. `ret`: a return address. */
-export type Symbolizer = (frames: { fn: string; offset: string; ret: boolean }[]) => Promise<(string[] | undefined)[]>;
+export interface Symbolizer {
+  (frames: { fn: string; offset: string; ret: boolean }[]): Promise<(string[] | undefined)[]>;
+  /** Addresses ("ffffffff811da566") to the frame text the kernel prints for them ("kmalloc_reserve+0x86"); undefined outside a function. */
+  names?: (addresses: string[]) => Promise<(string | undefined)[]>;
+}
 
 /** What the console said about a kernel crash. */
 export interface CrashReport {

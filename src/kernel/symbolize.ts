@@ -35,7 +35,7 @@ export function relativeSource(loc: string): string | undefined {
 export function symbolizerFor(debugImage: string | undefined): Symbolizer | undefined {
   if (!debugImage || !existsSync(debugImage)) return undefined;
   let table: Promise<Map<string, [bigint, bigint][]>> | undefined;
-  return async (frames) => {
+  const lines: Symbolizer = async (frames) => {
     table ??= symbolTable(debugImage);
     const syms = await table;
     const addrs = frames.map((f) => {
@@ -63,4 +63,32 @@ export function symbolizerFor(debugImage: string | undefined): Symbolizer | unde
     }
     return addrs.map((a) => (a === undefined ? undefined : byAddr.get(a.toString(16))));
   };
+  let sorted: Promise<[bigint, bigint, string][]> | undefined;
+  lines.names = async (addresses) => {
+    table ??= symbolTable(debugImage);
+    sorted ??= table.then((t) =>
+      [...t]
+        .flatMap(([fn, list]) => list.map(([a, size]) => [a, size, fn] as [bigint, bigint, string]))
+        .sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)),
+    );
+    const syms = await sorted;
+    return addresses.map((text) => {
+      if (!/^[0-9a-f]{1,16}$/i.test(text)) return undefined;
+      const a = BigInt(`0x${text}`);
+      // the last symbol starting at or before a
+      let lo = 0;
+      let hi = syms.length - 1;
+      let at = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (syms[mid]![0] <= a) {
+          at = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      const s = at >= 0 ? syms[at] : undefined;
+      return s && a < s[0] + s[1] ? `${s[2]}+0x${(a - s[0]).toString(16)}` : undefined;
+    });
+  };
+  return lines;
 }

@@ -80,7 +80,7 @@ export function parseCrash(consoleText: string): Parsed | undefined {
  * The frame a title names: among the frames the unwinder vouches for, the first of the code under test
  * (io_uring) if there is one, else the first that is not the reporting machinery.
  */
-function titleFrame(p: Parsed): string | undefined {
+function titleFrame(p: Parsed, inRegisters: Set<string>): string | undefined {
   const own = /^(KASAN|BUG: KASAN)/.test(p.kind) ? undefined : p.rip?.fn;
   const candidates = [...(own ? [{ fn: own, reliable: true, where: undefined as string[] | undefined }] : []), ...p.frames];
   const pick = (reliable: boolean) => {
@@ -95,7 +95,11 @@ function titleFrame(p: Parsed): string | undefined {
   const reliable = pick(true);
   if (reliable) return reliable;
   const entry = p.frames.map((f) => /^asm_exc_/.test(f.fn)).lastIndexOf(true);
-  const past = entry >= 0 ? p.frames.slice(entry + 1).find((f) => !REPORTING.test(f.fn)) : undefined;
+  // A register holding a text address (saved in pt_regs on the stack) is printed as a "? fn" frame too: not a frame.
+  const past =
+    entry >= 0
+      ? p.frames.slice(entry + 1).find((f) => !REPORTING.test(f.fn) && !inRegisters.has(`${f.fn}${f.offset.split('/')[0]}`))
+      : undefined;
   return past?.fn ?? pick(false);
 }
 
@@ -109,7 +113,13 @@ export async function crashReport(consoleText: string, symbolize?: Symbolizer): 
       if (w?.length) f.where = w;
     });
   }
-  const fn = titleFrame(p);
+  // Register values that are kernel text addresses, by the frame text the kernel would print for them.
+  const regs = p.lines
+    .filter((l) => /^(R[A-Z0-9]{1,2}|RBP|RSI|RDI): [0-9a-f]{16}/.test(l))
+    .flatMap((l) => [...l.matchAll(/\b(R[A-Z0-9]{1,2}): ([0-9a-f]{16})\b/g)].map((m) => m[2]!))
+    .filter((v) => v.startsWith('ffffffff8'));
+  const names = regs.length && symbolize?.names ? await symbolize.names(regs).catch(() => []) : [];
+  const fn = titleFrame(p, new Set(names.filter((n): n is string => n !== undefined)));
   // KASAN headlines name the function themselves ("... in skb_copy_ubufs"): keep theirs when the trace has no io_uring frame.
   const kasanFn = /^BUG: KASAN: [\w-]+ in ([A-Za-z_][\w.]*)/.exec(p.headline)?.[1];
   const title = `${p.kind}${fn ? ` in ${fn}` : kasanFn ? ` in ${kasanFn}` : ''}`;

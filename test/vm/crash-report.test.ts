@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Symbolizer } from '../../src/core/target.ts';
 import { crashReport, parseCrash } from '../../src/vm/crash-report.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/console', name), 'utf8');
@@ -27,6 +28,18 @@ describe('crash reports', () => {
     expect(b.frames.map((f) => f.fn)).not.toContain('io_uring_get_opcode');
     expect(a.title).toBe('general protection fault in __zerocopy_sg_from_iter');
     expect(b.title).toBe(a.title);
+  });
+
+  it('a register holding a text address is no frame: the TCP case names the caller, with the debug info at hand', async () => {
+    const text = fixture('rfc-gpf-poisoned-call-tcp.txt');
+    expect(text).toMatch(/R10: ffffffff811da566/);
+    // without debug info the stack scan's "? kmalloc_reserve+0x86" (R10, saved in pt_regs) cannot be told from a frame
+    expect((await crashReport(text))!.title).toBe('general protection fault in kmalloc_reserve');
+    // the RFC kernel's symbol table puts R10 at kmalloc_reserve+0x86 (checked with nm on its vmlinux.debug)
+    const symbolize: Symbolizer = Object.assign(async (frames: unknown[]) => frames.map(() => undefined), {
+      names: async (addresses: string[]) => addresses.map((a) => (a === 'ffffffff811da566' ? 'kmalloc_reserve+0x86' : undefined)),
+    });
+    expect((await crashReport(text, symbolize))!.title).toBe('general protection fault in __zerocopy_sg_from_iter');
   });
 
   it('the same report with other addresses, PIDs and timestamps gets the same title', async () => {
