@@ -194,7 +194,8 @@ describe.skipIf(!kernels)('uringspec gate', () => {
     // SIGTERM reaches npx, not its child: the launcher notices its parent is gone (bin/uringspec.mjs).
     const run = execa('npx', ['uringspec', 'gate', '--no-peer', '--quiet', '--out', out], { reject: false });
     const gatePid = async () =>
-      (await execa('pgrep', ['-f', `bin/uringspec.mjs gate --no-peer --quiet --out ${out}`], { reject: false })).stdout.trim();
+      // the launcher as npx starts it: node <...>/bin/uringspec.mjs, or node <npx cache>/.bin/uringspec linking to it
+      (await execa('pgrep', ['-f', `^node \\S*uringspec(\\.mjs)? gate --no-peer --quiet --out ${out}`], { reject: false })).stdout.trim();
     const seen = new Set<string>();
     const t0 = Date.now();
     // signalled while it runs guests (however long the machine takes to get there)
