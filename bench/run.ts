@@ -66,11 +66,6 @@ if (args.has('--coverage')) {
   process.exit(0);
 }
 const rows: { what: string; value: string; target: string; ok?: boolean }[] = [];
-if (args.has('--bisect')) {
-  await benchBisect();
-  printTable();
-  process.exit(0);
-}
 const row = (what: string, ms: number, target: string, goalMs?: number, unit: 'ms' | 's' = 'ms') => {
   rows.push({
     what,
@@ -80,6 +75,12 @@ const row = (what: string, ms: number, target: string, goalMs?: number, unit: 'm
   });
   process.stderr.write(`[bench] ${what}: ${unit === 's' ? (ms / 1000).toFixed(1) + ' s' : ms.toFixed(1) + ' ms'}\n`);
 };
+// gate --bisect only (the table below is not run).
+if (args.has('--bisect')) {
+  await benchBisect();
+  printTable();
+  process.exit(0);
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {

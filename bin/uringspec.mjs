@@ -14,6 +14,14 @@ const watch = setInterval(() => {
   process.kill(process.pid, 'SIGTERM');
 }, 200).unref();
 
+// A reader that goes away (`uringspec run ... 2>&1 | head -1`) is no reason to
+// stop or to change the exit code: what it would have read is dropped, the
+// work goes on, and the reports are written to --out as usual.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -70,11 +70,28 @@ export interface CcResult {
 
 export async function cc(job: CcJob): Promise<CcResult> {
   const args = [...job.flags, ...(job.includes ?? []).flatMap((i) => ['-I', i]), '-o', job.out, ...job.sources, ...(job.libs ?? [])];
-  const r = await execa('gcc', args, {
-    reject: false,
-    all: true,
-    ...(job.signal ? { cancelSignal: job.signal, forceKillAfterDelay: 500 } : {}),
-  });
-  if (job.signal?.aborted) throw new InfraError('interrupted while compiling');
-  return { ok: r.exitCode === 0, output: r.all ?? '' };
+  // gcc in its own process group: stopping it means stopping cc1 and as too
+  // (they hold gcc's output pipes open, so ending the driver alone leaves the
+  // compile running and this promise waiting for it).
+  const child = execa('gcc', args, { reject: false, all: true, detached: true });
+  const group = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const stop = () => {
+    group('SIGTERM');
+    setTimeout(() => group('SIGKILL'), 500).unref();
+  };
+  if (job.signal?.aborted) stop();
+  job.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const r = await child;
+    if (job.signal?.aborted) throw new InfraError('interrupted while compiling');
+    return { ok: r.exitCode === 0, output: r.all ?? '' };
+  } finally {
+    job.signal?.removeEventListener('abort', stop);
+  }
 }
