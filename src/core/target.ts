@@ -91,6 +91,8 @@ export interface ItemResult {
   crash?: CrashReport;
   /** For 'crashed': how the crash was pinned on this item. */
   triage?: Triage;
+  /** The kernel crashed while this item ran, but no replay crashed (alone, or after the same items): not its verdict, kept as evidence. */
+  unpinnedCrash?: CrashReport;
   /** This item completed, but a later item crashed only when this one ran before it: this one corrupted the kernel. */
   corrupts?: { victim: string; crash: CrashReport };
   /** A coverage run (a gcov kernel): the counters of this item alone, as files on the host (never held in memory). */

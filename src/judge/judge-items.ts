@@ -98,7 +98,9 @@ function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Ora
   const after =
     item.triage?.outcome === 'after'
       ? ` (in the run it crashed the kernel only after ${item.triage.after}, which is blamed; alone: this verdict)`
-      : '';
+      : item.triage?.outcome === 'not-reproduced'
+        ? ` (in the run the kernel crashed while it ran, ${item.unpinnedCrash?.title ?? 'no panic title'}; no replay reproduced it, alone or after the same items: this verdict is its replay alone)`
+        : '';
   if (item.kernelSplats.length) {
     // A kernel warning while the scenario ran is a failure even if the CQEs looked right.
     return {

@@ -286,7 +286,11 @@ export class QemuTarget implements Target {
       // It needs what ran before it: the whole sequence first, then one predecessor at a time.
       const all = await this.replay(items, [...c.before, c.index], env, signal);
       if (all.results.get(item.id)?.status !== 'crashed') {
-        crashed.triage = { outcome: 'not-reproduced', tries: 2, reproduced: 0 };
+        const triage: Triage = { outcome: 'not-reproduced', tries: 2, reproduced: 0 };
+        // Not pinned on it: its verdict is its replay alone (it ran to the end in a fresh guest); the crash is kept as evidence.
+        if (own && own.status !== 'missing' && own.status !== 'lost')
+          main.results.set(item.id, { ...own, triage, ...(crashed.crash ? { unpinnedCrash: crashed.crash } : {}) });
+        else crashed.triage = triage;
         continue;
       }
       let culprit: number[] = c.before;
