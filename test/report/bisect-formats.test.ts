@@ -117,8 +117,15 @@ describe('the bisection in every report format', () => {
   }, 60_000);
 
   it("report merge keeps every shard's findings", async () => {
-    const a = await withBisect();
-    const b = structuredClone(a);
+    // Two shards of the two-scenario run, each with the bisection of its own finding.
+    const whole = await withBisect();
+    const shard = (index: number): RunReport => {
+      const r = structuredClone(whole);
+      r.shard = { index, count: 2 };
+      for (const k of r.kernels) k.results = [k.results[index - 1]!];
+      return r;
+    };
+    const [a, b] = [shard(1), shard(2)];
     b.bisect!.findings[0]!.id = 'zc-enc-index-past-table';
     expect(mergeReports([a, b]).bisect?.findings.map((f) => f.id)).toEqual(['zc-enc-index-65536', 'zc-enc-index-past-table']);
   }, 60_000);
