@@ -13,6 +13,9 @@ export default {
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
+  // Mutants in module-level code (tables, constants) run every test: 45% of the mutants, 98% of the time
+  // (src/judge). They are reported as Ignored and counted apart in docs/mutation.md.
+  ignoreStatic: true,
   mutate: [
     'src/specs/**/*.ts',
     'src/model/**/*.ts',
