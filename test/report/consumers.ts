@@ -41,5 +41,11 @@ export async function debianTool(name: string, pkg: string): Promise<string | un
   return need(undefined, { what: `${name} is not installed`, build: `npm run setup, or apt-get install ${pkg}` });
 }
 
+/** The HTML report: the texts of the boxes of one column of one scenario's timeline, in order. */
+export function timelineColumn(html: string, id: string, which: 'expected' | 'observed'): string[] {
+  const svg = html.match(new RegExp(`<svg[^>]*aria-label="CQE timeline of ${id}"[^>]*>([\\s\\S]*?)</svg>`))?.[1] ?? '';
+  return [...svg.matchAll(new RegExp(`<g class="${which}">.*?<text[^>]*>([^<]*)</text>`, 'g'))].map((m) => m[1]!);
+}
+
 /** kunit.py's text output without its "[HH:MM:SS] " stamps. */
 export const kunitLines = (stdout: string) => stdout.split('\n').map((l) => l.replace(/^\[\d\d:\d\d:\d\d\] /, ''));

@@ -159,7 +159,8 @@ describe('reporters', () => {
     );
   });
 
-  it('HTML: escapes text and draws expected vs observed for failures', () => {
+  // The timeline's expected column against the model's prediction: html-model.test.ts (a real run).
+  it('HTML: escapes text and draws a timeline for failures', () => {
     const h = new HtmlReporter().render(report);
     expect(h).toContain('title of a &lt;&amp;&gt;');
     expect(h).toContain('<svg');
