@@ -15,6 +15,7 @@ export default defineConfig({
       'test/judge/compare.test.ts',
       'test/judge/pins.test.ts',
       'test/judge/signature.test.ts',
+      'test/judge/peer.test.ts',
       'test/judge/bisect.test.ts',
       'test/judge/judge-items.test.ts',
       'test/specs/schema.test.ts',
