@@ -37,6 +37,8 @@ describe('finding and bisection signatures', () => {
     expect(crash('the kernel crashed while this scenario ran: RIP: io_send_zc+0x149/0x217 at 0xffffa0001234')).toBe(
       'crash: RIP: io_send_zc at X',
     );
+    // what the addresses leave at the ends is trimmed
+    expect(crash('the kernel crashed while this scenario ran:  BUG: at ffffffff81234567 \n')).toBe('crash: BUG: at X');
     // a parsed crash keeps its title; other statuses are failureSignature's
     expect(
       findingSignature({
