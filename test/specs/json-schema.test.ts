@@ -8,6 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { jsonSchema } from '../../src/specs/json-schema.ts';
 
 const ID = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' };
+/** A strict object: no key but these. */
+const strict = (properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, properties });
+const int = (minimum: number, maximum: number, more: Record<string, unknown> = {}) => ({ type: 'integer', minimum, maximum, ...more });
+const flags = (...names: string[]) => ({ type: 'array', items: { type: 'string', enum: names } });
 
 /** What the spec format is, by hand (a subset: toMatchObject). */
 const FRAGMENT = {
@@ -29,19 +33,12 @@ const FRAGMENT = {
           id: ID,
           title: { type: 'string', minLength: 1, maxLength: 200 },
           tags: { type: 'array', default: [], items: ID },
-          timeout_ms: { type: 'integer', default: 5000, minimum: 100, maximum: 120000 },
-          ring: {
-            type: 'object',
-            additionalProperties: false,
-            properties: {
-              entries: { type: 'integer', default: 8, minimum: 1, maximum: 4096 },
-              cq_entries: { type: 'integer', minimum: 2, maximum: 8192 },
-              flags: {
-                type: 'array',
-                items: { type: 'string', enum: ['SINGLE_ISSUER', 'DEFER_TASKRUN', 'COOP_TASKRUN', 'TASKRUN_FLAG', 'SUBMIT_ALL'] },
-              },
-            },
-          },
+          timeout_ms: int(100, 120000, { default: 5000 }),
+          ring: strict({
+            entries: int(1, 4096, { default: 8 }),
+            cq_entries: int(2, 8192),
+            flags: flags('SINGLE_ISSUER', 'DEFER_TASKRUN', 'COOP_TASKRUN', 'TASKRUN_FLAG', 'SUBMIT_ALL'),
+          }),
           steps: { type: 'array', minItems: 1, maxItems: 256 },
         },
       },
@@ -51,20 +48,14 @@ const FRAGMENT = {
 
 /** The send_zc step, by hand. */
 const SEND_ZC = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    send_zc: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        len: { type: 'integer', default: 0, minimum: 0, maximum: 4294967295 },
-        buf_group: { type: 'integer', minimum: 0, maximum: 65535 },
-        msg_flags: { type: 'array', items: { type: 'string', enum: ['WAITALL', 'DONTWAIT', 'MORE', 'NOSIGNAL'] } },
-        sqe_flags: { type: 'array', items: { type: 'string', enum: ['ASYNC', 'IO_LINK', 'IO_DRAIN'] } },
-      },
-    },
-  },
+  ...strict({
+    send_zc: strict({
+      len: int(0, 4294967295, { default: 0 }),
+      buf_group: int(0, 65535),
+      msg_flags: flags('WAITALL', 'DONTWAIT', 'MORE', 'NOSIGNAL'),
+      sqe_flags: flags('ASYNC', 'IO_LINK', 'IO_DRAIN'),
+    }),
+  }),
   required: ['send_zc'],
 };
 
