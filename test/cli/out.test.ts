@@ -142,7 +142,8 @@ describe('--out', () => {
         readFileSync('kernels/baseline.yaml', 'utf8')
           .replace(/^name: .*$/m, 'name: out-test')
           .replace(/^patches:[\s\S]*?^config:/m, `patches:\n  - path: out/summary.txt\nconfig:`)
-          .replace(/kconfig\//g, `${resolve('kernels/kconfig')}/`),
+          .replace(/kconfig\//g, `${resolve('kernels/kconfig')}/`)
+          .replace(/path: patches\//g, `path: ${resolve('kernels/patches')}/`),
       );
       const r = await cli('gate', '--recipe', recipe, '--no-peer', '--quiet', '--out', patchDir);
       expect(r.exitCode).toBe(2);
