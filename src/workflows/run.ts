@@ -12,6 +12,7 @@ import { shellQuote } from '../core/text.ts';
 import { newReport, type KernelRun, type RunReport } from '../report/report.ts';
 import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
 import { corpusIdentity } from '../specs/select.ts';
+import type { makeTarget } from '../exec/targets.ts';
 import { foldCoverage, seriesOf, type FoldRequest } from './coverage.ts';
 import { openTarget, type TargetChoice } from './target.ts';
 
@@ -51,6 +52,8 @@ export interface RunCorpusRequest {
   choice: TargetChoice;
   progress: Progress;
   signal?: AbortSignal;
+  /** Opens the target; exec/targets.ts makeTarget unless replaced (tests inject a target that loses or breaks items). */
+  makeTarget?: typeof makeTarget;
 }
 
 /** `uringspec run`: the scenarios on one target, as a report. */
@@ -65,7 +68,7 @@ export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
   r.progress({ phase: 'compile', detail: compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms` });
   // Before a kernel is built or booted.
   if (r.choice.kind === 'qemu') checkGuestMemory(r.refs, scenarioItems(r.refs, compiled, 'qemu').files);
-  const { target, label, identity, oracle, coverage } = await openTarget(r.choice, r.progress, r.signal);
+  const { target, label, identity, oracle, coverage } = await openTarget(r.choice, r.progress, r.signal, r.makeTarget);
   const kernelArgs = r.choice.kernel ? ['--kernel', r.choice.kernel, ...(coverage ? ['--coverage'] : [])] : [];
   try {
     const run = await runScenarios({

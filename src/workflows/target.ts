@@ -68,10 +68,16 @@ export async function describeKernel(
   return { line: t.identity.uname ? `${t.label} (${t.identity.uname})` : t.label };
 }
 
-export async function openTarget(c: TargetChoice, progress: Progress, signal?: AbortSignal): Promise<OpenTarget> {
+export async function openTarget(
+  c: TargetChoice,
+  progress: Progress,
+  signal?: AbortSignal,
+  /** exec/targets.ts makeTarget unless replaced (tests inject a target that loses or breaks items). */
+  make: typeof makeTarget = makeTarget,
+): Promise<OpenTarget> {
   const work = c.coverage ? await coverageWorkDir() : undefined;
   try {
-    const { target, label, identity, built } = await makeTarget({
+    const { target, label, identity, built } = await make({
       kind: c.kind,
       ...(c.kernel ? { kernel: c.kernel } : {}),
       accel: c.accel,

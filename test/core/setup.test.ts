@@ -18,9 +18,13 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { need } from '../need.ts';
 
 const SRC = join(homedir(), '.cache', 'uringspec', 'src');
-const haveSource = existsSync(join(SRC, 'liburing_2.9-1.dsc'));
+const haveSource = need(existsSync(join(SRC, 'liburing_2.9-1.dsc')), {
+  what: `liburing 2.9's Debian source package is not in ${SRC}`,
+  build: 'npm run setup',
+});
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 
 /** A checkout holding only setup.sh (npm ci already done) and a cache holding only liburing's source package. */

@@ -14,6 +14,7 @@ import { findRecipe, loadRecipe, RecipeError, seriesRecipes } from '../../src/ke
 import { resolveKernel } from '../../src/kernel/resolve-kernel.ts';
 import { fileSha256 } from '../../src/core/cache.ts';
 import { InfraError } from '../../src/core/errors.ts';
+import { need } from '../need.ts';
 
 const SERIES = resolve(import.meta.dirname, '../../series');
 const tmp = () => mkdtempSync(join(tmpdir(), 'uspec-recipe-'));
@@ -91,9 +92,14 @@ describe('kernel recipes', () => {
     await expect(loadRecipe(f)).rejects.toThrow(/do not exist[\s\S]*nope\.mbox/);
   });
 
-  const haveTree = existsSync(cacheDir('trees', 'linux-6.12.8', '.git', 'uringspec-base-ready'));
+  const haveTree =
+    process.env.URINGSPEC_SKIP_KERNEL !== '1' &&
+    need(existsSync(cacheDir('trees', 'linux-6.12.8', '.git', 'uringspec-base-ready')), {
+      what: 'the linux 6.12.8 tree is not unpacked in the cache',
+      build: 'npx uringspec kernel build --all',
+    });
   // (checked on a private index of the base: no need to wait for a build that holds the tree)
-  it.skipIf(!haveTree || process.env.URINGSPEC_SKIP_KERNEL === '1')(
+  it.skipIf(!haveTree)(
     'names the failing patch and hunk, exit 2 from the CLI, even while another build holds the tree',
     async () => {
       const dir = tmp();
@@ -132,7 +138,7 @@ describe('kernel recipes', () => {
     120_000,
   );
 
-  it.skipIf(!haveTree || process.env.URINGSPEC_SKIP_KERNEL === '1')(
+  it.skipIf(!haveTree)(
     "the check without the work tree takes what git am -3 takes: the RFC recipe's 14 patches, 03 with its exclude",
     async () => {
       const plan = await planKernel((await findRecipe('sendzc-provided-rfc'))!);

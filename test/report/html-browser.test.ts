@@ -16,7 +16,7 @@ import { resToString } from '../../src/model/prediction.ts';
 import { HtmlReporter } from '../../src/report/html.ts';
 import type { RunReport } from '../../src/report/report.ts';
 import { allScenarios, loadSpecsOrThrow, scenarioOf } from '../../src/specs/load.ts';
-import { debianTool, hostReport } from './consumers.ts';
+import { timelineColumn as column, debianTool, hostReport } from './consumers.ts';
 
 const chromium = await debianTool('chromium', 'chromium');
 const CHROMIUM_FLAGS = [
@@ -40,12 +40,6 @@ async function dom(report: RunReport, name: string): Promise<{ file: string; dom
   writeFileSync(file, new HtmlReporter().render(report));
   const r = await execa(chromium!, [...flags, '--dump-dom', `file://${file}`], { timeout: 60_000 });
   return { file, dom: r.stdout };
-}
-
-/** The texts of the boxes of one column of one scenario's timeline, in order. */
-function column(html: string, id: string, which: 'expected' | 'observed'): string[] {
-  const svg = html.match(new RegExp(`<svg[^>]*aria-label="CQE timeline of ${id}"[^>]*>([\\s\\S]*?)</svg>`))?.[1] ?? '';
-  return [...svg.matchAll(new RegExp(`<g class="${which}">.*?<text[^>]*>([^<]*)</text>`, 'g'))].map((m) => m[1]!);
 }
 
 describe.skipIf(!chromium)('HTML report in a browser', () => {

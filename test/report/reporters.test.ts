@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { exitCodeOf, type RunReport } from '../../src/report/report.ts';
+import { bisectOf, describeSeries, exitCodeOf, newReport, type RunReport } from '../../src/report/report.ts';
 import { type ScenarioResult } from '../../src/judge/result.ts';
 import { HtmlReporter } from '../../src/report/html.ts';
 import { JsonReporter } from '../../src/report/json.ts';
@@ -159,7 +159,8 @@ describe('reporters', () => {
     );
   });
 
-  it('HTML: escapes text and draws expected vs observed for failures', () => {
+  // The timeline's expected column against the model's prediction: html-model.test.ts (a real run).
+  it('HTML: escapes text and draws a timeline for failures', () => {
     const h = new HtmlReporter().render(report);
     expect(h).toContain('title of a &lt;&amp;&gt;');
     expect(h).toContain('<svg');
@@ -181,5 +182,30 @@ describe('reporters', () => {
     expect(code(['fail', 'error'])).toBe(2);
     expect(code(['pass'], { incomplete: true })).toBe(2);
     expect(exitCodeOf(report)).toBe(1);
+  });
+
+  it('series line, the bisection of a finding on its own kernel only, an empty report', () => {
+    const s = { subject: 'Add support for provided registered buffers', version: 1, tags: 'PATCHSET RFC 0/7', input: 'x.mbox' };
+    expect(describeSeries({ ...s, patches: 7, messageId: 'm@x' })).toBe(
+      '[PATCHSET RFC 0/7] Add support for provided registered buffers (v1, 7 patches, <m@x>)',
+    );
+    expect(describeSeries({ ...s, patches: 1 })).toBe(
+      '[PATCHSET RFC 0/7] Add support for provided registered buffers (v1, 1 patch, no Message-ID in the input)',
+    );
+    const finding = { id: 'b' } as NonNullable<RunReport['bisect']>['findings'][number];
+    const withBisect = { ...report, bisect: { kernel: 'sendzc-provided-rfc', findings: [finding] } as unknown as RunReport['bisect'] };
+    expect(bisectOf(withBisect, report.kernels[0]!, 'b')).toBe(finding);
+    expect(bisectOf(withBisect, report.kernels[0]!, 'a')).toBeUndefined();
+    expect(bisectOf(withBisect, report.kernels[1]!, 'b')).toBeUndefined();
+    expect(bisectOf(report, report.kernels[0]!, 'b')).toBeUndefined();
+    const started = new Date('2026-11-26T10:00:00.000Z');
+    expect(newReport(started)).toEqual({
+      tool: 'uringspec',
+      version: report.version,
+      startedAt: '2026-11-26T10:00:00.000Z',
+      durationMs: 0,
+      kernels: [],
+      incomplete: false,
+    });
   });
 });

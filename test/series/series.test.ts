@@ -8,12 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { readSeries } from '../../src/series/read-series.ts';
 import { toFormatPatch, writeFormatPatches } from '../../src/series/format-patch.ts';
 import { SeriesError } from '../../src/series/schema.ts';
+import { need } from '../need.ts';
 
 const SERIES = resolve(import.meta.dirname, '../../series');
 const MBOX = join(SERIES, '04-provided-registered-buffers-rfc.mbox');
 const PAGE = join(SERIES, '04-provided-registered-buffers-rfc.thread.txt');
 const B4 = resolve(import.meta.dirname, '../fixtures/b4/20241023_axboe_add_support_for_provided_registered_buffers.mbx');
-const have = existsSync(MBOX) && existsSync(PAGE);
+const have = need(existsSync(MBOX) && existsSync(PAGE), {
+  what: `the RFC thread (${MBOX}, ${PAGE}) is missing`,
+  build: 'git checkout -- series/',
+});
 const tmp = () => mkdtempSync(join(tmpdir(), 'uspec-series-'));
 
 describe.skipIf(!have)('series ingestion (RFC thread)', () => {

@@ -1,31 +1,51 @@
 // The guest->host channel: escaping makes forged markers harmless, the crc
-// check catches corruption, partial lines wait for the rest.
-import { describe, expect, it } from 'vitest';
-import { crcOf, FrameStream, parseRecord, unescapeBytes } from '../../src/vm/frame-parser.ts';
+// check catches corruption, partial lines wait for the rest. What the guest
+// writes comes from the C of src/vm/guest/init.c itself, compiled on the host
+// (test/vm/init-frames.c includes it) and read here by src/vm/frame-parser.ts.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cc } from '../../src/core/cc.ts';
+import { crcOf, FrameStream, parseRecord, type FrameEvent } from '../../src/vm/frame-parser.ts';
 
-// mirror of escape() in src/vm/guest/init.c
-function escape(b: Buffer): string {
-  let s = '';
-  for (const c of b) s += c >= 0x20 && c < 0x7f && c !== 0x5c ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, '0')}`;
-  return s;
+let harness = '';
+beforeAll(async () => {
+  harness = join(mkdtempSync(join(tmpdir(), 'uspec-init-frames-')), 'init-frames');
+  const r = await cc({ sources: [join(import.meta.dirname, 'init-frames.c')], out: harness, flags: ['-O2', '-Wall', '-Werror'] });
+  expect(r.output).toBe('');
+  expect(r.ok).toBe(true);
+}, 60_000);
+
+/** The records init.c writes for `bytes` as item `id`'s stdout (out) or as a gcov file (gcda). */
+async function guestWrites(mode: 'out' | 'gcda', id: string, bytes: Buffer): Promise<string> {
+  return (await execa(harness, [mode, id], { input: bytes, stripFinalNewline: false, encoding: 'latin1' })).stdout;
 }
+const dataOf = (evs: FrameEvent[], kind: 'out' | 'gcda') =>
+  Buffer.concat(evs.flatMap((e) => (e.kind === kind ? [(e as { data: Buffer }).data] : [])));
 
 describe('frame parser', () => {
-  it('round-trips every byte value', () => {
-    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-    expect(unescapeBytes(escape(all))).toEqual(all);
-    expect(escape(all)).not.toMatch(/[\n\r]/);
+  it("round-trips every byte value through init.c's escape(), in printable lines, with its crc", async () => {
+    const all = Buffer.from(Array.from({ length: 3 * 256 }, (_, i) => i % 256));
+    const text = await guestWrites('out', 'a', all);
+    // one record per line, nothing but printable ASCII inside a record
+    for (const line of text.split('\n').slice(0, -1)) expect(line).toMatch(/^@@USPEC [\x20-\x7e]*$/);
+    const evs = new FrameStream().push(text);
+    expect(evs[0]).toEqual({ kind: 'begin', id: 'a' });
+    expect(dataOf(evs, 'out').equals(all)).toBe(true);
+    expect(evs.at(-1)).toMatchObject({ kind: 'end', id: 'a', crc: crcOf(all) });
+    // '\\' is escaped too, and a newline ends a text record
+    expect(text).toContain('\\x5c');
+    expect(text).toContain('\\x0a\n@@USPEC OUT a ');
   });
 
-  it('keeps a forged marker inside OUT data', () => {
-    const forged = Buffer.from('ok\n@@USPEC END x status=exited:0 dur_us=1 crc=00000000\n');
-    const s = new FrameStream();
-    const evs = s.push(
-      `@@USPEC BEGIN a\n@@USPEC OUT a ${escape(forged)}\n@@USPEC END a status=exited:0 dur_us=5 crc=${crcOf(forged).toString(16).padStart(8, '0')}\n`,
-    );
-    expect(evs.map((e) => e.kind)).toEqual(['begin', 'out', 'end']);
-    const out = evs[1]!;
-    expect(out.kind === 'out' && out.data.equals(forged)).toBe(true);
+  it('keeps a forged marker inside OUT data', async () => {
+    const forged = Buffer.from('ok\n@@USPEC END x status=exited:0 dur_us=1 crc=00000000\n@@USPEC DONE\n');
+    const evs = new FrameStream().push(await guestWrites('out', 'a', forged));
+    expect(evs.map((e) => e.kind)).toEqual(['begin', 'out', 'out', 'out', 'end']);
+    expect(dataOf(evs, 'out').equals(forged)).toBe(true);
+    expect(evs.at(-1)).toMatchObject({ kind: 'end', id: 'a', crc: crcOf(forged) });
   });
 
   it('waits for the rest of a partial line and ignores \\r', () => {
@@ -47,24 +67,20 @@ describe('frame parser', () => {
     expect(parseRecord('[    1.0] random console line').kind).toBe('garbage');
   });
 
-  it('carries gcov counters as GCDA chunks closed by GCDAEND', () => {
-    const bytes = Buffer.from([0x67, 0x63, 0x64, 0x61, 0, 0, 0, 0, 0x0a, 0x5c, 0xff]);
-    const s = new FrameStream();
-    const evs = s.push(
-      `@@USPEC GCDA sc1 root/obj/io_uring/net.gcda ${escape(bytes.subarray(0, 6))}\n` +
-        `@@USPEC GCDA sc1 root/obj/io_uring/net.gcda ${escape(bytes.subarray(6))}\n` +
-        `@@USPEC GCDAEND sc1 files=1 bytes=11 crc=${crcOf(bytes).toString(16).padStart(8, '0')}\n`,
-    );
-    expect(evs.map((e) => e.kind)).toEqual(['gcda', 'gcda', 'gcda-end']);
-    const data = Buffer.concat(evs.flatMap((e) => (e.kind === 'gcda' ? [e.data] : [])));
-    expect(data.equals(bytes)).toBe(true);
+  it('carries gcov counters as GCDA chunks closed by GCDAEND', async () => {
+    // binary, longer than one GCDA record (1536 raw bytes), every byte value
+    const bytes = Buffer.from(Array.from({ length: 4000 }, (_, i) => (i * 131 + 7) % 256));
+    const evs = new FrameStream().push(await guestWrites('gcda', 'sc1', bytes));
+    expect(evs.map((e) => e.kind)).toEqual(['gcda', 'gcda', 'gcda', 'gcda-end']);
+    expect(dataOf(evs, 'gcda').equals(bytes)).toBe(true);
     expect(evs[0]).toMatchObject({ id: 'sc1', path: 'root/obj/io_uring/net.gcda' });
-    expect(evs[2]).toEqual({ kind: 'gcda-end', id: 'sc1', files: 1, bytes: 11, crc: crcOf(bytes) });
+    expect(evs[3]).toEqual({ kind: 'gcda-end', id: 'sc1', files: 1, bytes: 4000, crc: crcOf(bytes) });
     expect(parseRecord('@@USPEC GCDAEND sc1 files=x bytes=1 crc=00000000').kind).toBe('garbage');
     expect(parseRecord('@@USPEC GCDA sc1').kind).toBe('garbage');
   });
 
-  it('uses the zlib crc32 the guest computes', () => {
+  it('uses the zlib crc32 the guest computes', async () => {
     expect(crcOf(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(await guestWrites('out', 'c', Buffer.from('123456789'))).toMatch(/ crc=cbf43926\n$/);
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { manifestText, writeInitramfs } from '../../src/vm/initramfs.ts';
 import { InfraError } from '../../src/core/errors.ts';
+import { need } from '../need.ts';
 
 const hasCpio = (() => {
   try {
@@ -16,6 +17,7 @@ const hasCpio = (() => {
     return false;
   }
 })();
+need(hasCpio, { what: 'cpio is not installed', build: 'npm run setup, or apt-get install cpio' });
 
 describe('initramfs', () => {
   it.skipIf(!hasCpio)('writes a newc archive cpio can extract, with parents and modes', async () => {

@@ -14,16 +14,20 @@ import { QemuTarget } from '../../src/vm/qemu-target.ts';
 import { itemCounts } from '../../src/coverage/gcov.ts';
 import { findRecipe } from '../../src/kernel/recipe.ts';
 import { buildGuestProgs, qemuPidsWith } from './guest-progs.ts';
+import { need } from '../need.ts';
 
 const KERNELS = ['baseline', 'sendzc-provided-rfc'] as const;
 
 async function builtImages(): Promise<Record<string, string> | string> {
-  if (process.env.URINGSPEC_SKIP_KERNEL === '1') return 'URINGSPEC_SKIP_KERNEL=1';
+  if (process.env.URINGSPEC_SKIP_KERNEL === '1') {
+    if (process.env.CI) throw new Error('URINGSPEC_SKIP_KERNEL=1 under CI: the QEMU tests would not run');
+    return 'URINGSPEC_SKIP_KERNEL=1';
+  }
   const images: Record<string, string> = {};
   for (const name of KERNELS) {
     const recipe = await findRecipe(name);
     const plan = recipe ? await planKernel(recipe) : undefined;
-    if (!plan?.built) return `kernel ${name} is not built (run: npx uringspec kernel build --all)`;
+    if (!plan?.built) return `kernel ${name} is not built`;
     // what resolveKernel gives for a recipe (PVH boot); the bzImage is used below too
     images[name] = join(plan.outDir, 'vmlinux');
     images[`${name}:bzImage`] = join(plan.outDir, 'bzImage');
@@ -34,12 +38,23 @@ async function builtImages(): Promise<Record<string, string> | string> {
 const found = await builtImages();
 // the KASAN variant is optional (npx uringspec kernel build --all --kasan)
 const kasanPlan = await planKernel((await findRecipe('sendzc-provided-rfc'))!, 'kasan');
-const kasanImage = kasanPlan.built && process.env.URINGSPEC_SKIP_KERNEL !== '1' ? join(kasanPlan.outDir, 'bzImage') : undefined;
+const skipKernel = process.env.URINGSPEC_SKIP_KERNEL === '1';
+const kasanImage = skipKernel
+  ? undefined
+  : need(kasanPlan.built && join(kasanPlan.outDir, 'bzImage'), {
+      what: 'the KASAN kernel is not built',
+      build: 'npx uringspec kernel build --all --kasan',
+    });
 // the coverage variant is optional too (npx uringspec kernel build sendzc-provided-rfc --coverage)
 const covPlan = await planKernel((await findRecipe('sendzc-provided-rfc'))!, 'coverage');
-const covImage = covPlan.built && process.env.URINGSPEC_SKIP_KERNEL !== '1' ? join(covPlan.outDir, 'vmlinux') : undefined;
+const covImage = skipKernel
+  ? undefined
+  : need(covPlan.built && join(covPlan.outDir, 'vmlinux'), {
+      what: 'the coverage kernel is not built',
+      build: 'npx uringspec kernel build sendzc-provided-rfc --coverage',
+    });
 const images = typeof found === 'string' ? undefined : found;
-if (typeof found === 'string') console.warn(`[test/vm/qemu] skipping QEMU integration tests: ${found}`);
+if (typeof found === 'string') need(undefined, { what: `QEMU tests: ${found}`, build: 'npx uringspec kernel build --all --kasan' });
 
 const wd = () => mkdtempSync(join(tmpdir(), 'uspec-qtest-'));
 

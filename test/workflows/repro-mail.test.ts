@@ -8,6 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { need } from '../need.ts';
 import { LIBURING_API, liburingNeeds } from '../../src/generator/liburing-api.ts';
 import { generateRepro } from '../../src/generator/repro.ts';
 import { modelOracle } from '../../src/judge/oracle.ts';
@@ -100,7 +101,8 @@ describe('the liburing a reproducer needs', () => {
   });
 
   const map = join(homedir(), '.cache', 'uringspec', 'build', 'liburing-2.9', 'src', 'liburing.map');
-  it.skipIf(!existsSync(map))('library functions are dated by the symbol-version node of liburing.map', () => {
+  const haveMap = need(existsSync(map), { what: `liburing 2.9's source (${map}) is not in the cache`, build: 'npm run setup' });
+  it.skipIf(!haveMap)('library functions are dated by the symbol-version node of liburing.map', () => {
     // LIBURING_2.N { global: names; } ... : the node a function is listed in is the release that added it.
     const node = new Map<string, string>();
     let cur = '';
