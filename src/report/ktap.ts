@@ -93,7 +93,8 @@ function scenarioLines(r: ScenarioResult, n: number, bisect: string | undefined)
   const name = testName(r.id);
   if (r.status === 'pass') return [`ok ${n} ${name}`];
   const diag = [
-    `${r.id}: ${r.status}: ${r.summary}`,
+    // a crash's summary already opens with "crash: <title>"
+    `${r.id}: ${r.summary.startsWith(`${r.status}: `) ? r.summary : `${r.status}: ${r.summary}`}`,
     ...(bisect ? [`bisect: ${bisect}`] : []),
     ...r.diffs.map(describeDiff),
     ...r.pinConflicts.map((d) => `pin disagrees with the model: ${describeDiff(d)}`),
