@@ -81,8 +81,16 @@ function unknown(name: string): number {
 }
 
 function report(name: string, cmd: Command | undefined, err: unknown): number {
-  if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`uringspec ${name}: ${(err as Error).message}\n\n${cmd?.usage ?? ''}\n`);
+  const code = (err as { code?: string }).code;
+  if (err instanceof UsageError || code?.startsWith('ERR_PARSE_ARGS')) {
+    // The cause on its own line, as git says it, and where the usage is (the whole help would bury it).
+    let message = (err as Error).message;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec(message)?.[1] ?? '?';
+      const guess = closest(option, [...new Set(cmd?.usage.match(/--[a-z][a-z0-9-]*/g) ?? [])]);
+      message = `unknown option ${printable(option)}${guess ? `; did you mean ${guess}?` : ''}`;
+    }
+    process.stderr.write(`uringspec ${name}: ${message}\nusage: uringspec ${name} --help\n`);
     return EXIT.infra;
   }
   if (err instanceof SpecLoadError) {

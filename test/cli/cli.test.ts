@@ -47,6 +47,10 @@ describe('uringspec CLI', { timeout: 30_000 }, () => {
     const r = await cli('run', 'test/fixtures', '--target', 'moon');
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--target must be host or qemu, not "moon"/);
+    // a misspelt option: named, with the closest one the command has, and no help dump burying it
+    const o = await cli('run', 'test/fixtures', '--repor', 'json');
+    expect(o.exitCode).toBe(2);
+    expect(o.stderr.trimEnd()).toBe('uringspec run: unknown option --repor; did you mean --report?\nusage: uringspec run --help');
   });
 
   it('generate --scenario: a standalone C file naming its spec', async () => {
