@@ -56,6 +56,8 @@ export interface BootParams extends Omit<BootArgs, 'start'> {
   itemSlackMs: number;
   signal?: AbortSignal;
   onResult?: (r: QemuItemResult) => void;
+  /** An item began in the guest (progress: what is running now, not only what finished). */
+  onBegin?: (id: string) => void;
   /**
    * Snapshot mode (see qemu-args.ts `wait`): `save` the guest at READY to this
    * file, or `restore` it from one instead of booting. QMP on `qmpSocket`.
@@ -166,6 +168,7 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
           const i = index.get(ev.id);
           if (i === undefined) return stop('protocol-error', `BEGIN for unknown item ${ev.id}`);
           firstItemMs ??= Date.now() - t0;
+          p.onBegin?.(ev.id);
           cur = { id: ev.id, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), splats: [], startedAt: Date.now(), out: [], err: [] };
           clearTimeout(itemTimer);
           itemTimer = setTimeout(() => stop('item-timeout'), p.items[i]!.timeoutMs + p.itemSlackMs);

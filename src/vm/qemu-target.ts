@@ -199,6 +199,9 @@ export class QemuTarget implements Target {
         ...(signal ? { signal } : {}),
         ...(o.coverageDir ? { coverageDir: join(o.coverageDir, `boot-${this.info.boots}`) } : {}),
         onResult: record,
+        onBegin: (id) => {
+          if (!only) progress?.({ phase: 'item', done: results.size, total: items.length, detail: `${id}: running` });
+        },
       });
       if (b.firstItemMs !== undefined && !only) this.info.bootToFirstItemMs!.push(b.firstItemMs);
       if (b.saved) this.snap.saved = true;
