@@ -65,31 +65,40 @@ export function progressPrinter(quiet: boolean, out: ProgressOutput = process.st
   }
   const start = clock.now();
   const seen = new Set<string>();
-  let lastPrint = start;
-  let latest: ProgressEvent | undefined;
-  let latestPrinted = true;
-  let idle = true;
-  const print = (e: ProgressEvent, still = false) => {
-    const line = describe(e);
+  // One state per source ("baseline: item" and "sendzc-provided-rfc: item" are two kernels running at
+  // once): each keeps its own pace and heartbeat, so one busy kernel does not silence the other.
+  interface Source {
+    latest: ProgressEvent;
+    printed: boolean;
+    lastPrint: number;
+    idle: boolean;
+  }
+  const sources = new Map<string, Source>();
+  const sourceOf = (phase: string) => phase.slice(0, Math.max(0, phase.lastIndexOf(': ')));
+  const print = (src: Source, still = false) => {
+    const line = describe(src.latest);
     out.write(`${still ? line.replace(/^(\[[^\]]*\])/, '$1 still:') : line} (${formatElapsed(clock.now() - start)})\n`);
-    lastPrint = clock.now();
+    src.lastPrint = clock.now();
+    src.printed = true;
   };
   const stop = clock.every(Math.min(HEARTBEAT_MS, LOG_EVERY_MS) / 2, () => {
-    if (idle || !latest || clock.now() - lastPrint < (latestPrinted ? HEARTBEAT_MS : LOG_EVERY_MS)) return;
-    print(latest, latestPrinted);
-    latestPrinted = true;
+    for (const src of sources.values()) {
+      if (src.idle || clock.now() - src.lastPrint < (src.printed ? HEARTBEAT_MS : LOG_EVERY_MS)) continue;
+      print(src, src.printed);
+    }
   });
   const log = (e: ProgressEvent) => {
     const counted = (e.done !== undefined && e.total !== undefined) || DETAIL_COUNT.test(e.detail ?? '');
     const finished = e.done !== undefined && e.done === e.total;
     const first = !seen.has(e.phase);
     seen.add(e.phase);
-    latest = e;
-    idle = finished;
-    if (!counted || first || finished || clock.now() - lastPrint >= LOG_EVERY_MS) {
-      print(e);
-      latestPrinted = true;
-    } else latestPrinted = false;
+    const key = sourceOf(e.phase);
+    const src = sources.get(key) ?? { latest: e, printed: true, lastPrint: start, idle: true };
+    sources.set(key, src);
+    src.latest = e;
+    src.idle = finished;
+    if (!counted || first || finished || clock.now() - src.lastPrint >= LOG_EVERY_MS) print(src);
+    else src.printed = false;
   };
   return Object.assign(log, { close: stop });
 }

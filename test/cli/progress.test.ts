@@ -84,6 +84,28 @@ describe('progress in a log (no TTY)', () => {
     p.close();
   });
 
+  it('two kernels at once: a busy one does not silence the other, each keeps its own heartbeat', () => {
+    const clock = new FakeClock();
+    const out = sink();
+    const p = progressPrinter(false, out, clock);
+    p({ phase: 'baseline: item', done: 0, total: 132, detail: 'peer:send-zerocopy: running' });
+    for (let i = 1; i <= 60; i++) {
+      clock.advance(1000);
+      p({ phase: 'rfc: item', done: i, total: 132, detail: `s${i}: exited` });
+    }
+    const baseline = out.lines.filter((l) => l.startsWith('[baseline: item]'));
+    expect(baseline).toEqual([
+      '[baseline: item] 0/132 peer:send-zerocopy: running (0s)',
+      '[baseline: item] still: 0/132 peer:send-zerocopy: running (15s)',
+      '[baseline: item] still: 0/132 peer:send-zerocopy: running (30s)',
+      '[baseline: item] still: 0/132 peer:send-zerocopy: running (45s)',
+      '[baseline: item] still: 0/132 peer:send-zerocopy: running (1m00s)',
+    ]);
+    // the busy one: its first event, then one line per LOG_EVERY_MS
+    expect(out.lines.filter((l) => l.startsWith('[rfc: item]')).length).toBe(1 + Math.floor(59_000 / LOG_EVERY_MS));
+    p.close();
+  });
+
   it('items done/total: the first, one per interval, the last; nothing after the work is done', () => {
     const clock = new FakeClock();
     const out = sink();
