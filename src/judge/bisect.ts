@@ -143,7 +143,10 @@ export function classify(
 }
 
 /** The one-line statement every report shows for a finding. */
-export function describeBisect(f: Pick<FindingBisect, 'verdict' | 'patch' | 'candidates' | 'seen' | 'goneAt' | 'blame'>): string {
+export function describeBisect(
+  f: Pick<FindingBisect, 'verdict' | 'patch' | 'candidates' | 'seen' | 'goneAt' | 'blame'>,
+  outcomes: PrefixOutcome[] = [],
+): string {
   const blame =
     f.blame && f.patch && f.blame.patch.index !== f.patch.index
       ? `; the code at fault comes from ${describePatch(f.blame.patch)} (${f.blame.how})`
@@ -160,7 +163,15 @@ export function describeBisect(f: Pick<FindingBisect, 'verdict' | 'patch' | 'can
       return `fixed by a later patch, then back: appears again with ${describePatch(f.patch!)}${earlier}${blame}`;
     case 'skipped': {
       const c = f.candidates!;
-      return `introduced by one of ${c.map((p) => `${p.index}/${p.total}`).join(', ')}${c[0]?.index === 1 ? ' or present on the baseline' : ''}: ${prefixList(c.map((p) => p.index - 1))} did not build or boot (skipped, as git bisect skip does)${earlier}`;
+      const hidden = c.map((p) => p.index - 1);
+      // a prefix that ran but gave no verdict (no oracle there, or the scenario did not finish) is not one that failed to build
+      const ranSilent = hidden.filter((k) => outcomes[k] === 'no-verdict');
+      const down = hidden.filter((k) => outcomes[k] !== 'no-verdict');
+      const why = [
+        ...(down.length ? [`${prefixList(down)} did not build or boot (skipped, as git bisect skip does)`] : []),
+        ...(ranSilent.length ? [`${prefixList(ranSilent)} ran but gave no verdict (no oracle there, or the scenario did not finish)`] : []),
+      ].join('; ');
+      return `introduced by one of ${c.map((p) => `${p.index}/${p.total}`).join(', ')}${c[0]?.index === 1 ? ' or present on the baseline' : ''}: ${why}${earlier}`;
     }
   }
 }

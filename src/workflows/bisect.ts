@@ -260,7 +260,10 @@ export async function bisectSeries(r: BisectRequest): Promise<BisectOutcome> {
       ...verdict,
       ...(blameRef ? { blame: blameRef } : {}),
       steps,
-      text: describeBisect({ ...verdict, ...(blameRef ? { blame: blameRef } : {}) }),
+      text: describeBisect(
+        { ...verdict, ...(blameRef ? { blame: blameRef } : {}) },
+        steps.map((x) => x.outcome),
+      ),
     };
     report.findings.push(bisect);
     out.push({

@@ -44,6 +44,11 @@ describe('bisection verdicts', () => {
     expect(describeBisect(atStart)).toBe(
       'introduced by one of 1/7, 2/7 or present on the baseline: prefixes 0, 1 did not build or boot (skipped, as git bisect skip does)',
     );
+    // prefixes that ran without a verdict (the model has no oracle there) are not said to have failed to build
+    const silent = o('nnnnnnn=');
+    expect(describeBisect(classify(silent, patches), silent)).toBe(
+      'introduced by one of 1/7, 2/7, 3/7, 4/7, 5/7, 6/7, 7/7 or present on the baseline: prefixes 0, 1, 2, 3, 4, 5, 6 ran but gave no verdict (no oracle there, or the scenario did not finish)',
+    );
     // a skipped prefix elsewhere changes nothing
     expect(classify(o('xsxxxxx='), patches)).toEqual({ verdict: 'introduced', patch: patches[6] });
   });
