@@ -5,7 +5,7 @@
 // are minimized; bad input stops before any work with exit 2.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseBudget } from '../../src/cli/commands/fuzz.ts';
@@ -63,11 +63,16 @@ describe('fuzz on the host', () => {
     expect(a!.length).toBeGreaterThanOrEqual(2);
     expect(b).toEqual(a);
     for (const f of a!) {
-      const text = (d: string) => readFileSync(join(d, 'found', f), 'utf8').replaceAll(d, 'DIR');
+      // the files name their directory as the CLI prints it (relative to where the clone is) or absolute
+      const text = (d: string) =>
+        readFileSync(join(d, 'found', f), 'utf8')
+          .replaceAll(relative(process.cwd(), d), 'DIR')
+          .replaceAll(d, 'DIR');
       expect(text(runs[1]!), f).toBe(text(runs[0]!));
     }
     const summary = (r: (typeof out)[number], d: string) =>
       r.stdout
+        .replaceAll(relative(process.cwd(), d), 'DIR')
         .replaceAll(d, 'DIR')
         .replace(/, [\d.]+ s\n/, '\n')
         .replace(/^reports: .*$/m, '');
