@@ -99,9 +99,14 @@ export interface ItemResult {
   coverage?: ItemCoverage;
 }
 
-/** One item's gcov data: the guest's .gcda files, written under dir by the path the guest's debugfs gives them (<objdir>/io_uring/net.gcda). */
+/**
+ * One item's gcov data: the guest's .gcda files that the item changed, written under dir by the path the
+ * guest's debugfs gives them (<objdir>/io_uring/net.gcda); every other file is as in base (its reset state,
+ * the same layout).
+ */
 export interface ItemCoverage {
   dir: string;
+  base?: string;
   files: number;
   bytes: number;
 }

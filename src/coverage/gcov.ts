@@ -56,12 +56,12 @@ export async function gcovVersion(): Promise<string> {
   return r.stdout.split('\n')[0] ?? '';
 }
 
-/** The counts of one item (its directory of .gcda files). */
-export async function itemCounts(dir: string, build: GcovBuild): Promise<ItemCounts> {
+/** Line counts of each object of a directory of .gcda files, keyed by the object's path under the build's object dir (io_uring/net.gcda). */
+async function countsByObject(dir: string, build: GcovBuild, unmapped: ItemCounts['unmapped']): Promise<Map<string, LineCounts>> {
   const prefix = build.objDir.replace(/^\/+/, '') + '/';
-  const unmapped: ItemCounts['unmapped'] = [];
   const byDir = new Map<string, string[]>();
-  for (const rel of await listGcda(dir)) {
+  const objectOf = new Map<string, string>(); // absolute .gcda path -> object
+  for (const rel of existsSync(dir) ? await listGcda(dir) : []) {
     if (!rel.startsWith(prefix)) {
       unmapped.push({ file: rel, why: `not under the build's object dir ${build.objDir}` });
       continue;
@@ -76,8 +76,9 @@ export async function itemCounts(dir: string, build: GcovBuild): Promise<ItemCou
     if (!existsSync(here)) await symlink(notes, here);
     const d = dirname(join(dir, rel));
     byDir.set(d, [...(byDir.get(d) ?? []), join(dir, rel)]);
+    objectOf.set(join(dir, rel), obj);
   }
-  const counts: LineCounts = new Map();
+  const out = new Map<string, LineCounts>();
   for (const [d, files] of byDir) {
     const r = await execa('gcov', ['--json-format', '--stdout', '--object-directory', d, ...files], {
       cwd: d,
@@ -91,14 +92,60 @@ export async function itemCounts(dir: string, build: GcovBuild): Promise<ItemCou
     for (const line of r.stdout.split('\n')) {
       if (!line.startsWith('{')) continue;
       const j = JSON.parse(line) as GcovJson;
-      for (const f of j.files) {
-        const abs = isAbsolute(f.file) ? f.file : resolve(j.current_working_directory ?? build.objDir, f.file);
-        const name = abs.startsWith(build.tree + '/') ? abs.slice(build.tree.length + 1) : abs;
-        let m = counts.get(name);
-        if (!m) counts.set(name, (m = new Map()));
-        for (const l of f.lines) m.set(l.line_number, (m.get(l.line_number) ?? 0) + l.count);
-      }
+      const obj = objectOf.get(resolve(d, j.data_file ?? '')) ?? j.data_file ?? d;
+      let counts = out.get(obj);
+      if (!counts) out.set(obj, (counts = new Map()));
+      addCounts(counts, j, build);
     }
+  }
+  return out;
+}
+
+function addCounts(counts: LineCounts, j: GcovJson, build: GcovBuild): void {
+  for (const f of j.files) {
+    const abs = isAbsolute(f.file) ? f.file : resolve(j.current_working_directory ?? build.objDir, f.file);
+    const name = abs.startsWith(build.tree + '/') ? abs.slice(build.tree.length + 1) : abs;
+    let m = counts.get(name);
+    if (!m) counts.set(name, (m = new Map()));
+    for (const l of f.lines) m.set(l.line_number, (m.get(l.line_number) ?? 0) + l.count);
+  }
+}
+
+function mergeInto(into: LineCounts, from: LineCounts): void {
+  for (const [file, lines] of from) {
+    let m = into.get(file);
+    if (!m) into.set(file, (m = new Map()));
+    for (const [line, n] of lines) m.set(line, (m.get(line) ?? 0) + n);
+  }
+}
+
+/** The reset state's counts, per object: solved by gcov once per directory, not once per item. */
+const baseCache = new Map<string, Promise<{ objects: Map<string, LineCounts>; unmapped: ItemCounts['unmapped'] }>>();
+
+function baseCounts(base: string, build: GcovBuild) {
+  let p = baseCache.get(base);
+  if (!p) {
+    const unmapped: ItemCounts['unmapped'] = [];
+    p = countsByObject(base, build, unmapped).then((objects) => ({ objects, unmapped }));
+    baseCache.set(base, p);
+    p.catch(() => baseCache.delete(base));
+  }
+  return p;
+}
+
+/**
+ * The counts of one item: its directory of the .gcda files it changed, and, for every other object, the
+ * reset state's counts from base (the guest sends only what an item changed; docs/coverage.md).
+ */
+export async function itemCounts(dir: string, build: GcovBuild, base?: string): Promise<ItemCounts> {
+  const unmapped: ItemCounts['unmapped'] = [];
+  const objects = await countsByObject(dir, build, unmapped);
+  const counts: LineCounts = new Map();
+  for (const c of objects.values()) mergeInto(counts, c);
+  if (base !== undefined) {
+    const b = await baseCounts(base, build);
+    for (const [obj, c] of b.objects) if (!objects.has(obj)) mergeInto(counts, c);
+    for (const u of b.unmapped) if (!unmapped.some((x) => x.file === u.file)) unmapped.push(u);
   }
   return { counts, unmapped };
 }

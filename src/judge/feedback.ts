@@ -3,8 +3,8 @@
 // what every target gives. Model rules the prediction used; the observed
 // outcome classes (each CQE's op, errno or sign, and flags; CQEs per request;
 // the ring heads' movement as predicted); the verdict and its finding
-// signature. Kernel line coverage from a coverage build is one more source
-// of the same shape, reading the lines the target reports per scenario.
+// signature; and, on a coverage build, the lines of the series the kernel
+// executed for the scenario (gcov, folded by workflows/coverage.ts).
 import { CQE_F, describeRes, formatCqeFlags, NOTIF_ZC_COPIED, type NoOracle, type Prediction } from '../model/index.ts';
 import type { Scenario } from '../specs/schema.ts';
 import type { FeedbackSource } from '../specs/synth/feedback.ts';
@@ -15,6 +15,8 @@ export interface FuzzObservation {
   scenario: Scenario;
   result: ScenarioResult;
   prediction: Prediction | NoOracle;
+  /** A coverage build: the series' added lines ("io_uring/kbuf.c:301") the kernel executed for this scenario. */
+  lines?: ReadonlySet<string>;
 }
 
 export const ruleFeedback: FeedbackSource<FuzzObservation> = {
@@ -61,5 +63,11 @@ export const verdictFeedback: FeedbackSource<FuzzObservation> = {
   features: (o) => [findingSignature(o.result) ?? o.result.status],
 };
 
-/** The sources every fuzz run uses (a coverage build adds its own). */
-export const FEEDBACK_SOURCES: readonly FeedbackSource<FuzzObservation>[] = [ruleFeedback, outcomeFeedback, verdictFeedback];
+/** Kernel coverage of the series: each added line the scenario executed is a feature (none without a coverage build). */
+export const lineFeedback: FeedbackSource<FuzzObservation> = {
+  name: 'line',
+  features: (o) => o.lines ?? [],
+};
+
+/** The sources every fuzz run uses. */
+export const FEEDBACK_SOURCES: readonly FeedbackSource<FuzzObservation>[] = [ruleFeedback, outcomeFeedback, verdictFeedback, lineFeedback];

@@ -1,10 +1,11 @@
 // One QEMU boot: start it, follow the framed channel, enforce the boot,
 // per-item and total limits, and report how the boot ended. The caller
 // (QemuTarget) decides whether to boot again from the next item.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import type { ItemCoverage, ItemResult, RunItem } from '../core/target.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ItemResult, RunItem } from '../core/target.ts';
 import { crcOf, FrameStream, type EndStatus } from './frame-parser.ts';
+import { BaseCollector, GcdaCollector } from './gcda-collector.ts';
 import { qemuArgs, type BootArgs } from './qemu-args.ts';
 import { Qmp } from './qmp.ts';
 import { startQemu } from './qemu-process.ts';
@@ -63,8 +64,13 @@ export interface BootParams extends Omit<BootArgs, 'start'> {
    * file, or `restore` it from one instead of booting. QMP on `qmpSocket`.
    */
   snapshot?: { save?: string; restore?: string; qmpSocket: string };
-  /** Coverage: each item's .gcda files go under <coverageDir>/<item index>/ (the boot asks the guest for them). */
+  /** Coverage: each item's changed .gcda files go under <coverageDir>/<item index>/ (the boot asks the guest for them). */
   coverageDir?: string;
+  /**
+   * Coverage: where the files' reset state goes (sent by a cold boot, before READY) and is read from (a
+   * restored guest does not send it again); default <coverageDir>/base.
+   */
+  coverageBase?: string;
 }
 
 // 100 lines: a panic with its register dump and call trace is 60-80 lines, and the BUG line heads it.
@@ -72,34 +78,6 @@ export function consoleTail(file: string, lines = 100): string {
   if (!existsSync(file)) return '';
   const text = readFileSync(file, 'latin1').replace(/\r/g, '');
   return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-/** A .gcda path as the guest names it, relative to /sys/kernel/debug/gcov: nothing that could leave the item's directory. */
-const GCDA_PATH = /^(?!.*(?:^|\/)\.\.(?:\/|$))[\w.+/-]+\.gcda$/;
-
-/** The gcda files of the item that ended last, until its GCDAEND: one item's worth, then on disk. */
-class GcdaCollector {
-  private files = new Map<string, Buffer[]>();
-  constructor(readonly id: string) {}
-  add(path: string, data: Buffer): string | undefined {
-    if (!GCDA_PATH.test(path)) return `GCDA path ${JSON.stringify(path)} for ${this.id} is not a .gcda path under the gcov directory`;
-    const chunks = this.files.get(path) ?? [];
-    chunks.push(data);
-    this.files.set(path, chunks);
-    return undefined;
-  }
-  /** Checks the guest's counts and CRC, writes the files under dir. */
-  finish(dir: string, want: { files: number; bytes: number; crc: number }): ItemCoverage | string {
-    const whole = [...this.files].map(([path, chunks]) => [path, Buffer.concat(chunks)] as const);
-    const all = Buffer.concat(whole.map(([, b]) => b));
-    if (whole.length !== want.files || all.length !== want.bytes || crcOf(all) !== want.crc)
-      return `coverage of ${this.id}: guest sent ${want.files} files, ${want.bytes} bytes, crc ${want.crc.toString(16)}; host got ${whole.length}, ${all.length}, ${crcOf(all).toString(16)}`;
-    for (const [path, bytes] of whole) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), bytes);
-    }
-    return { dir, files: whole.length, bytes: all.length };
-  }
 }
 
 function statusFields(s: EndStatus): Pick<ItemResult, 'status' | 'exitCode' | 'signal'> {
@@ -138,6 +116,8 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
   let cur: (BootResult['inProgress'] & { out: Buffer[]; err: Buffer[] }) | undefined;
   let itemTimer: NodeJS.Timeout | undefined;
   let gcda: GcdaCollector | undefined;
+  const baseDir = p.coverageBase ?? (p.coverageDir !== undefined ? join(p.coverageDir, 'base') : undefined);
+  let base: BaseCollector | undefined = p.coverageDir !== undefined ? new BaseCollector() : undefined;
 
   const stop = (why: BootOutcome, d?: string) => {
     if (outcome === undefined) {
@@ -204,9 +184,23 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
           p.onResult?.(r);
           break;
         }
-        case 'gcda': {
+        case 'gcda-base': {
+          if (!base) return stop('protocol-error', 'GCDABASE outside a coverage boot, or after its GCDABASEEND');
+          const bad = base.add(ev.path, ev.data);
+          if (bad) return stop('protocol-error', bad);
+          break;
+        }
+        case 'gcda-base-end': {
+          if (!base || baseDir === undefined) return stop('protocol-error', 'GCDABASEEND outside a coverage boot, or twice');
+          const bad = base.finish(baseDir, ev);
+          if (bad) return stop('protocol-error', bad);
+          base = undefined;
+          break;
+        }
+        case 'gcda':
+        case 'gcda-words': {
           if (gcda?.id !== ev.id) return stop('protocol-error', `GCDA for ${ev.id}, which is not the item that ended last`);
-          const bad = gcda.add(ev.path, ev.data);
+          const bad = ev.kind === 'gcda' ? gcda.add(ev.path, ev.data) : gcda.words(ev.path, ev.words);
           if (bad) return stop('protocol-error', bad);
           break;
         }
@@ -214,7 +208,7 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
           const r = done.get(ev.id);
           if (gcda?.id !== ev.id || !r || p.coverageDir === undefined)
             return stop('protocol-error', `GCDAEND for ${ev.id}, which is not the item that ended last`);
-          const cov = gcda.finish(join(p.coverageDir, String(index.get(ev.id))), ev);
+          const cov = gcda.finish(join(p.coverageDir, String(index.get(ev.id))), baseDir!, ev);
           if (typeof cov === 'string') return stop('protocol-error', cov);
           r.coverage = cov;
           gcda = undefined;

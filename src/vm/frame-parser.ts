@@ -8,7 +8,10 @@ export type FrameEvent =
   | { kind: 'out' | 'err'; id: string; data: Buffer }
   | { kind: 'end'; id: string; status: EndStatus; durUs: number; crc: number }
   | { kind: 'klog'; id: string; line: string }
+  | { kind: 'gcda-base'; path: string; data: Buffer }
+  | { kind: 'gcda-base-end'; files: number; bytes: number; crc: number }
   | { kind: 'gcda'; id: string; path: string; data: Buffer }
+  | { kind: 'gcda-words'; id: string; path: string; words: [index: number, value: number][] }
   | { kind: 'gcda-end'; id: string; files: number; bytes: number; crc: number }
   | { kind: 'done' }
   | { kind: 'error'; message: string }
@@ -71,6 +74,25 @@ export function parseRecord(line: string): FrameEvent {
       const g = /^(\S+) (\S+) (.*)$/.exec(rest);
       if (!g) return { kind: 'garbage', line };
       return { kind: 'gcda', id: g[1]!, path: g[2]!, data: unescapeBytes(g[3]!) };
+    }
+    case 'GCDABASE': {
+      const g = /^(\S+) (.*)$/.exec(rest);
+      if (!g) return { kind: 'garbage', line };
+      return { kind: 'gcda-base', path: g[1]!, data: unescapeBytes(g[2]!) };
+    }
+    case 'GCDABASEEND': {
+      const g = /^files=(\d+) bytes=(\d+) crc=([0-9a-f]{8})$/.exec(rest);
+      if (!g) return { kind: 'garbage', line };
+      return { kind: 'gcda-base-end', files: Number(g[1]), bytes: Number(g[2]), crc: parseInt(g[3]!, 16) };
+    }
+    case 'GCDAW': {
+      const g = /^(\S+) (\S+) ((?:[0-9a-f]{1,8}=[0-9a-f]{1,8},)*[0-9a-f]{1,8}=[0-9a-f]{1,8})$/.exec(rest);
+      if (!g) return { kind: 'garbage', line };
+      const words = g[3]!.split(',').map((p): [number, number] => {
+        const [w, v] = p.split('=');
+        return [parseInt(w!, 16), parseInt(v!, 16)];
+      });
+      return { kind: 'gcda-words', id: g[1]!, path: g[2]!, words };
     }
     case 'GCDAEND': {
       const g = /^(\S+) files=(\d+) bytes=(\d+) crc=([0-9a-f]{8})$/.exec(rest);

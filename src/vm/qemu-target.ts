@@ -197,7 +197,9 @@ export class QemuTarget implements Target {
         deadline,
         itemSlackMs: o.itemSlackMs ?? 10_000,
         ...(signal ? { signal } : {}),
-        ...(o.coverageDir ? { coverageDir: join(o.coverageDir, `boot-${this.info.boots}`) } : {}),
+        ...(o.coverageDir
+          ? { coverageDir: join(o.coverageDir, `boot-${this.info.boots}`), coverageBase: join(o.coverageDir, 'base') }
+          : {}),
         onResult: record,
         onBegin: (id) => {
           if (!only) progress?.({ phase: 'item', done: results.size, total: items.length, detail: `${id}: running` });

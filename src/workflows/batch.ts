@@ -7,12 +7,27 @@ import { runScenarios } from './run.ts';
 import { type Oracle } from '../judge/oracle.ts';
 import type { Target } from '../core/target.ts';
 import type { Progress } from '../core/progress.ts';
+import type { ScenarioLines } from '../coverage/series-coverage.ts';
+import type { FoldRequest } from './coverage.ts';
 
 export interface BatchRunner {
   (scenarios: Scenario[]): Promise<ScenarioResult[]>;
 }
 
-export function batchRunner(target: Target, oracle: Oracle, label: string, progress?: Progress, signal?: AbortSignal): BatchRunner {
+/** A coverage target: each batch's counters folded onto the series' lines, each scenario's handed to onScenario. */
+export interface BatchCoverage {
+  fold: Omit<FoldRequest, 'results' | 'onScenario'>;
+  onScenario: (s: ScenarioLines) => void;
+}
+
+export function batchRunner(
+  target: Target,
+  oracle: Oracle,
+  label: string,
+  progress?: Progress,
+  signal?: AbortSignal,
+  coverage?: BatchCoverage,
+): BatchRunner {
   return async (scenarios) => {
     if (!scenarios.length) return [];
     const spec = inMemorySpec(scenarios);
@@ -24,6 +39,7 @@ export function batchRunner(target: Target, oracle: Oracle, label: string, progr
       reproduce: () => '',
       ...(progress ? { progress } : {}),
       ...(signal ? { signal } : {}),
+      ...(coverage ? { coverage: { ...coverage.fold, onScenario: coverage.onScenario } } : {}),
     });
     return run.results;
   };

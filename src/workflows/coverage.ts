@@ -50,7 +50,7 @@ export interface FoldRequest {
   onScenario?: (s: ScenarioLines) => void;
 }
 
-/** Maps every item's counters onto the series' added lines, one item at a time. */
+/** Maps every item's counters onto the series' added lines, one item at a time (the next one solved meanwhile). */
 export async function foldCoverage(r: FoldRequest): Promise<SeriesCoverage> {
   await gcovVersion();
   const { built } = r;
@@ -58,8 +58,15 @@ export async function foldCoverage(r: FoldRequest): Promise<SeriesCoverage> {
   const map = await seriesLines({ tree: built.tree, branch: built.branch, patches: built.patches, series: r.series });
   const folder = new CoverageFolder(map, built.name);
   const build = { notes: built.gcov.dir, objDir: built.gcov.objDir, tree: built.tree };
+  // gcov solves the next item while this one is folded (two processes on two cores), folded in order
+  const counts = (item: ItemResult) => (item.coverage ? itemCounts(item.coverage.dir, build, item.coverage.base) : undefined);
+  let next = r.results[0] ? counts(r.results[0]) : undefined;
   for (const [n, item] of r.results.entries()) {
-    if (!item.coverage) {
+    const mine = next;
+    next = r.results[n + 1] ? counts(r.results[n + 1]!) : undefined;
+    // a failure of the next one is awaited (and thrown) in its turn, never left unhandled
+    next?.catch(() => {});
+    if (!item.coverage || !mine) {
       folder.missing(
         item.id,
         item.status === 'exited' ? 'the guest sent no counters' : `${item.status}: the guest could not send its counters`,
@@ -67,8 +74,8 @@ export async function foldCoverage(r: FoldRequest): Promise<SeriesCoverage> {
       continue;
     }
     r.progress?.({ phase: 'coverage', done: n + 1, total: r.results.length, detail: item.id });
-    const { counts, unmapped } = await itemCounts(item.coverage.dir, build);
-    const lines = folder.add(item.id, counts, unmapped);
+    const { counts: c, unmapped } = await mine;
+    const lines = folder.add(item.id, c, unmapped);
     r.onScenario?.(lines);
     if (r.cleanup) await rm(item.coverage.dir, { recursive: true, force: true });
   }

@@ -6,7 +6,10 @@
 // rule, or crash title) not already shown by the corpus on this kernel and
 // profile is minimized and saved as a corpus scenario with its reproducer C.
 // The same seed gives the same scenarios in the same order (and, where the
-// kernel answers the same, the same findings).
+// kernel answers the same, the same findings). On a recipe's coverage variant
+// the series' added lines each scenario executed are feedback too, and the
+// run reports how many of them the generated scenarios reached over time,
+// against the corpus.
 import { InfraError } from '../core/errors.ts';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -29,9 +32,10 @@ import { inMemorySpec, specText } from '../specs/memory.ts';
 import { minimize, scenarioSize } from '../specs/minimize.ts';
 import type { Scenario } from '../specs/schema.ts';
 import { featuresOf, Rng, Synth, type Candidate, type SynthStats } from '../specs/synth/index.ts';
-import { batchRunner, type BatchRunner } from './batch.ts';
+import { batchRunner, type BatchCoverage, type BatchRunner } from './batch.ts';
+import { seriesOf } from './coverage.ts';
 import { runScenarios } from './run.ts';
-import { describeKernel, openTarget, type TargetChoice } from './target.ts';
+import { describeKernel, openTarget, type OpenTarget, type TargetChoice } from './target.ts';
 
 export interface FuzzRequest {
   seed: number;
@@ -80,6 +84,24 @@ export interface CoveragePoint {
   scenarios: number;
   features: Record<string, number>;
   findings: number;
+  /** A coverage build: the series' executable added lines the generated scenarios executed so far. */
+  seriesLines?: number;
+}
+
+/** A coverage build: the series' added lines, what the corpus executed of them and what the generated scenarios did. */
+export interface FuzzSeriesCoverage {
+  /** The kernel the scenarios ran on (the recipe's coverage variant). */
+  kernel: string;
+  /** Added lines of the series gcov counts (executable). */
+  executable: number;
+  /** Of those, executed by the corpus run. */
+  corpus: number;
+  /** Of those, executed by the generated scenarios. */
+  generated: number;
+  /** Executed by the generated scenarios and by no corpus scenario ("io_uring/kbuf.c:301"). */
+  beyondCorpus: string[];
+  /** Executed by the corpus and by no generated scenario. */
+  corpusOnly: string[];
 }
 
 export interface FuzzResult {
@@ -104,6 +126,8 @@ export interface FuzzResult {
   /** Signatures the generated scenarios reached that the corpus already shows. */
   known: { signature: string; corpusId: string }[];
   coverage: CoveragePoint[];
+  /** A coverage build (the default for a recipe kernel): series lines, corpus against generated. */
+  seriesCoverage?: FuzzSeriesCoverage;
   /** What the corpus reaches by the same measure, on this kernel and profile. */
   corpusCoverage: Record<string, number>;
   /** The failure signatures the corpus shows on this kernel and profile. */
@@ -135,16 +159,60 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   const deadline = r.budgetMs !== undefined ? t0 + r.budgetMs : Infinity;
   // a time-boxed run stops generating early enough to minimize what it found
   const generateUntil = r.budgetMs !== undefined && r.minimize ? t0 + (1 - MINIMIZE_SHARE) * r.budgetMs : deadline;
-  const { target, label, identity, oracle, kind } = await openTarget(r.choice, r.progress, r.signal);
+  const { target, label, identity, oracle, kind, coverage: cov } = await openTarget(r.choice, r.progress, r.signal);
+  try {
+    return await fuzzOn(r, { target, label, identity, oracle, kind, cov, t0, elapsed, deadline, generateUntil });
+  } finally {
+    await cov?.dispose();
+  }
+}
+
+interface FuzzTarget {
+  target: OpenTarget['target'];
+  label: string;
+  identity: OpenTarget['identity'];
+  oracle: Oracle;
+  kind: 'host' | 'qemu';
+  cov: OpenTarget['coverage'];
+  t0: number;
+  elapsed: () => number;
+  deadline: number;
+  generateUntil: number;
+}
+
+async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
+  const { target, label, identity, oracle, kind, cov, elapsed, deadline, generateUntil, t0 } = o;
   // how reproducer headers name the kernel (a recipe by its Debian base and series)
   const kernelLine = (await describeKernel(r.choice, { label, identity })).line;
-  const run = batchRunner(target, oracle, label, undefined, r.signal);
+  // a coverage build: every scenario's series lines, by scenario id, as each batch is folded
+  const linesOf = new Map<string, ReadonlySet<string>>();
+  const lineCoverage: BatchCoverage | undefined = cov
+    ? {
+        fold: { built: cov.built, series: await seriesOf(cov.built, 'baseline'), cleanup: true },
+        onScenario: (s) => linesOf.set(s.id, s.lines),
+      }
+    : undefined;
+  const run = batchRunner(target, oracle, label, undefined, r.signal, lineCoverage);
+  const observe = (sc: Scenario, res: ScenarioResult): FuzzObservation => {
+    const lines = linesOf.get(sc.id);
+    linesOf.delete(sc.id);
+    return { scenario: sc, result: res, prediction: oracle.predict(sc), ...(lines ? { lines } : {}) };
+  };
 
   // 1. The corpus on this kernel: what is already known, and the coverage to compare with.
   const corpusInputs = [r.corpusDir, ...(existsSync(r.foundDir) && !inside(r.foundDir, r.corpusDir) ? [r.foundDir] : [])];
   const corpusRefs = allScenarios(loadSpecsOrThrow(corpusInputs));
   r.log(`[fuzz] running the corpus first (${corpusRefs.length} scenarios) on ${label}: what it shows is not new`);
-  const corpusRun = await runScenarios({ refs: corpusRefs, target, oracle, label, reproduce: () => '', ...signalOf(r) });
+  const corpusRun = await runScenarios({
+    refs: corpusRefs,
+    target,
+    oracle,
+    label,
+    reproduce: () => '',
+    ...signalOf(r),
+    ...(lineCoverage ? { coverage: { ...lineCoverage.fold, onScenario: lineCoverage.onScenario } } : {}),
+  });
+  const corpusLines = new Set<string>();
   const known = new Map<string, string>();
   /** The model rules of each known crash (corpus, then minimized findings). */
   const crashRules: RuleId[][] = [];
@@ -156,8 +224,16 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
       known.set(sig, sc.id);
       crashRules.push(...crashRulesOf(oracle, sc, sig));
     }
-    for (const f of featuresOf(FEEDBACK_SOURCES, observe(oracle, sc, res))) corpusFeatures.add(f);
+    const seen = observe(sc, res);
+    for (const l of seen.lines ?? []) corpusLines.add(l);
+    for (const f of featuresOf(FEEDBACK_SOURCES, seen)) corpusFeatures.add(f);
   });
+  const generatedLines = new Set<string>();
+  const seriesTotal = corpusRun.coverage?.executable;
+  if (corpusRun.coverage)
+    r.log(
+      `[fuzz] kernel coverage feedback on ${corpusRun.coverage.kernel}: the corpus executes ${corpusLines.size}/${seriesTotal} executable added lines of the series`,
+    );
   const corpusCoverage = bySource(corpusFeatures);
 
   // 2. Generated batches.
@@ -191,7 +267,8 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
         .join(', ')} (corpus: ${Object.entries(corpusCoverage)
         .map(([s, n]) => `${n} ${s}`)
         .join(', ')}), boundary items ${b.covered}/${b.wanted}, pool ${synth.pool.entries.length}, ` +
-      `findings ${findings.length} new + ${knownHit.size} known`
+      `findings ${findings.length} new + ${knownHit.size} known` +
+      (seriesTotal !== undefined ? `, series lines ${generatedLines.size}/${seriesTotal} (corpus ${corpusLines.size})` : '')
     );
   };
   const logStatus = () => {
@@ -238,7 +315,9 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
         const c = cands[j]!;
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (res.status === 'error') harnessErrors.push({ id: c.scenario.id, summary: res.summary });
-        synth.feedback(c, featuresOf(FEEDBACK_SOURCES, observe(oracle, c.scenario, res)));
+        const seen = observe(c.scenario, res);
+        for (const l of seen.lines ?? []) generatedLines.add(l);
+        synth.feedback(c, featuresOf(FEEDBACK_SOURCES, seen));
         const sig = findingSignature(res);
         if (!sig) return;
         failures++;
@@ -258,6 +337,7 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
         scenarios,
         features: synth.pool.coverage(),
         findings: pending.length,
+        ...(seriesTotal !== undefined ? { seriesLines: generatedLines.size } : {}),
       });
       logStatus();
     }
@@ -287,6 +367,18 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
     findings,
     known: [...knownHit].map(([signature, corpusId]) => ({ signature, corpusId })),
     coverage,
+    ...(corpusRun.coverage
+      ? {
+          seriesCoverage: {
+            kernel: corpusRun.coverage.kernel,
+            executable: corpusRun.coverage.executable,
+            corpus: corpusLines.size,
+            generated: generatedLines.size,
+            beyondCorpus: [...generatedLines].filter((l) => !corpusLines.has(l)).sort(byLine),
+            corpusOnly: [...corpusLines].filter((l) => !generatedLines.has(l)).sort(byLine),
+          },
+        }
+      : {}),
     corpusCoverage,
     corpusSignatures: [...known.keys()].sort(),
     corpusScenarios: corpusRefs.length,
@@ -319,8 +411,11 @@ interface NewFinding {
 
 const signalOf = (r: FuzzRequest) => (r.signal ? { signal: r.signal } : {});
 
-function observe(oracle: Oracle, scenario: Scenario, result: ScenarioResult): FuzzObservation {
-  return { scenario, result, prediction: oracle.predict(scenario) };
+/** "io_uring/kbuf.c:99" before "io_uring/kbuf.c:100". */
+function byLine(a: string, b: string): number {
+  const [fa, la] = [a.slice(0, a.lastIndexOf(':')), Number(a.slice(a.lastIndexOf(':') + 1))];
+  const [fb, lb] = [b.slice(0, b.lastIndexOf(':')), Number(b.slice(b.lastIndexOf(':') + 1))];
+  return fa === fb ? la - lb : fa.localeCompare(fb);
 }
 
 function bySource(features: Iterable<string>): Record<string, number> {

@@ -7,6 +7,7 @@ import type { KernelIdentity, Target } from '../core/target.ts';
 import { makeTarget, type Accel } from '../exec/targets.ts';
 import { describeOrigin, kernelOrigin, type KernelOrigin } from '../kernel/origin.ts';
 import type { BuiltKernel } from '../kernel/build.ts';
+import { checkCoverageKernel, NoCoverageError } from '../kernel/resolve-kernel.ts';
 import { coverageWorkDir } from './coverage.ts';
 import { modelOracle, profileForKernel, type Oracle } from '../judge/oracle.ts';
 import { PROFILE_NAMES, type ProfileName } from '../model/profiles.ts';
@@ -52,6 +53,22 @@ export function checkTargetChoice(v: TargetValues): TargetChoice {
     throw new UsageError('--coverage measures a kernel built for it: give --kernel <recipe> (the host kernel has no gcov build)');
   const profile = (v.profile as ProfileName | undefined) ?? profileForKernel(kind, v.kernel);
   return { kind, ...(v.kernel ? { kernel: v.kernel } : {}), accel, profile, ...(v.coverage ? { coverage: true } : {}) };
+}
+
+/**
+ * `fuzz`: kernel coverage is feedback by default on a recipe that has a coverage variant (the choice with
+ * coverage on); anything else runs without it, with the reason (`--no-coverage` skips this).
+ */
+export async function withCoverageIfPossible(c: TargetChoice): Promise<{ choice: TargetChoice; without?: string }> {
+  if (c.coverage) return { choice: c };
+  if (c.kind !== 'qemu' || !c.kernel) return { choice: c, without: 'the host kernel has no gcov build' };
+  try {
+    await checkCoverageKernel(c.kernel);
+  } catch (e) {
+    if (e instanceof NoCoverageError) return { choice: c, without: e.message.replace(/^--coverage: /, '') };
+    throw e;
+  }
+  return { choice: { ...c, coverage: true } };
 }
 
 /**

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { CORPUS_DIR } from '../../core/paths.ts';
 import { limitOf, overLimit } from '../../specs/limits.ts';
 import { fuzz } from '../../workflows/fuzz.ts';
-import { checkTargetChoice } from '../../workflows/target.ts';
+import { checkTargetChoice, withCoverageIfPossible } from '../../workflows/target.ts';
 import { COMMON_OPTIONS, EXIT, UsageError, type Command } from '../command.ts';
 import { prepareOut } from '../out.ts';
 import { progressPrinter } from '../progress.ts';
@@ -21,7 +21,10 @@ const USAGE = `uringspec fuzz [--count N | --budget T] [--seed S] [options]
   kernel and profile is not new. Each new finding is minimized and saved
   under --found as a scenario (header: seed, kernel, signature, how to
   reproduce) with its reproducer C beside it. The same seed gives the same
-  scenarios in the same order.
+  scenarios in the same order. On a kernel recipe the scenarios run on its
+  coverage variant (gcov in io_uring/): the series' added lines each one
+  executed are feedback too, and the run reports how many of them the
+  generated scenarios reached over time, against the corpus.
 ${TARGET_USAGE}
   --count N               stop after N generated scenarios (default 100 without --budget)
   --budget T              stop after T: 90s, 10m, 1h (a number alone is seconds)
@@ -31,6 +34,7 @@ ${TARGET_USAGE}
   --corpus DIR            the corpus to run first and deduplicate against (default ${relative(process.cwd(), CORPUS_DIR) || '.'})
   --found DIR             where new findings go (default <corpus>/found)
   --no-minimize           save findings as generated
+  --no-coverage           no kernel coverage feedback: run on the recipe's plain kernel
   -o, --out DIR           reports (ktap, junit, json, html, text) and fuzz.json (default out/fuzz)
   -q, --quiet
 Exit: 0 no new finding, 1 new findings, 2 usage or infrastructure error.`;
@@ -77,6 +81,7 @@ const command: Command = {
         corpus: { type: 'string' },
         found: { type: 'string' },
         'no-minimize': { type: 'boolean', default: false },
+        'no-coverage': { type: 'boolean', default: false },
         out: { type: 'string', short: 'o', default: join('out', 'fuzz') },
       },
     });
@@ -87,8 +92,10 @@ const command: Command = {
     const boundaryRows = values['boundary-rows'] !== undefined ? int('boundary-rows', values['boundary-rows'], 0, 1_000_000) : undefined;
     const corpusDir = directory('corpus', values.corpus ?? CORPUS_DIR);
     const foundDir = values.found ?? join(corpusDir, 'found');
-    const choice = checkTargetChoice(values);
     const log = values.quiet ? () => {} : (line: string) => process.stderr.write(line + '\n');
+    const plain = checkTargetChoice(values);
+    const { choice, without } = values['no-coverage'] ? { choice: plain, without: '--no-coverage' } : await withCoverageIfPossible(plain);
+    if (without && plain.kind === 'qemu') log(`[fuzz] no kernel coverage feedback: ${without}`);
     // A batch is one program and one run.
     if (batch > limitOf('scenariosPerRun')) throw new UsageError(overLimit('scenariosPerRun', batch, '--batch'));
     prepareOut({ path: values.out, kind: 'dir', inputs: [] });
@@ -122,6 +129,13 @@ const command: Command = {
           .map(([o, n]) => `${n} ${o}`)
           .join(', ')}; boundary items ${r.synth.boundary.covered}/${r.synth.boundary.wanted}`,
       `  coverage: ${cov(last)} (the corpus's ${r.corpusScenarios} scenarios: ${cov(r.corpusCoverage)})`,
+      ...(r.seriesCoverage
+        ? [
+            `  series lines (${r.seriesCoverage.kernel}): generated ${r.seriesCoverage.generated}/${r.seriesCoverage.executable}, ` +
+              `corpus ${r.seriesCoverage.corpus}/${r.seriesCoverage.executable}; ${r.seriesCoverage.beyondCorpus.length} beyond the corpus, ` +
+              `${r.seriesCoverage.corpusOnly.length} only the corpus reached${r.seriesCoverage.corpusOnly.length ? ` (${r.seriesCoverage.corpusOnly.slice(0, 4).join(', ')}${r.seriesCoverage.corpusOnly.length > 4 ? ' ...' : ''})` : ''}`,
+          ]
+        : []),
       `  verdicts: ${Object.entries(r.statuses)
         .map(([s, n]) => `${n} ${s}`)
         .join(', ')}`,
