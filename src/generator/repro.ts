@@ -73,7 +73,8 @@ function range(p: ResPrediction): [number, number] {
 function sourceExpr(layout: Layout, s: ByteSource): string {
   const b = layout.buffers.find((x) => x.name === s.buffer);
   if (!b) throw new Error(`model names an unknown buffer "${s.buffer}"`);
-  return `{ ${b.cname} + ${cUint(s.offset, 1 << 30)}, ${cUint(s.len, 1 << 30)} }`;
+  // a source may claim more than was sent (uspec_chunk takes at most its CQE's res): any u32 length
+  return `{ ${b.cname} + ${cUint(s.offset)}, ${cUint(s.len)} }`;
 }
 
 function emitChecks(sc: Scenario, layout: Layout, p: Prediction, out: Emitter): void {
@@ -130,12 +131,14 @@ function emitChecks(sc: Scenario, layout: Layout, p: Prediction, out: Emitter): 
   for (const h of last.values())
     out.line('fails += uspec_expect_head(&u, ', cUint(h.bgid, 0xffff), ', ', cUint(h.head, 0xffff), ', ', cString(h.rule), ');');
   if (!p.setupFailure) {
-    const total = p.peer.chunks.reduce((a, c) => a + c.sources.reduce((b, s) => b + s.len, 0), 0);
     out.line('/* the bytes the peer must have received, in order */');
     out.line('{');
     out.indented(() => {
-      out.line('unsigned char *want = malloc(', cUint(total + 1, 1 << 30), ');');
-      out.line('size_t n = 0;');
+      // sized by what the completions say was sent (a chunk takes at most its CQE's res), not by the
+      // sources' lengths: a buffer may claim far more (a ring entry's len up to 4 GiB) than one send moves
+      out.line('size_t n = 0, cap = 1;');
+      for (const c of p.peer.chunks) out.line('cap += uspec_sent(uspec_res(&u, ', cU64(c.userData), ', ', cUint(c.cqe), '));');
+      out.line('unsigned char *want = malloc(cap);');
       out.blank();
       out.line('if (!want)');
       out.indented(() => out.line('return 1;'));

@@ -17,6 +17,7 @@ import { sha256 } from '../core/cache.ts';
 import type { Progress } from '../core/progress.ts';
 import { shellQuote } from '../core/text.ts';
 import { generateProgram } from '../generator/program.ts';
+import { cComment } from '../generator/c-literal.ts';
 import { generateRepro } from '../generator/repro.ts';
 import { FEEDBACK_SOURCES, type FuzzObservation } from '../judge/feedback.ts';
 import type { Oracle } from '../judge/oracle.ts';
@@ -75,6 +76,8 @@ export interface FuzzFinding {
   size: number;
   /** The minimized scenario failed again the same way when rerun. */
   reproduced: boolean;
+  /** The reproducer C could not be generated (a uringspec bug; the run fails after writing everything). */
+  reproError?: string;
   scenario: Scenario;
   result: ScenarioResult;
 }
@@ -267,7 +270,7 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
         .join(', ')} (corpus: ${Object.entries(corpusCoverage)
         .map(([s, n]) => `${n} ${s}`)
         .join(', ')}), boundary items ${b.covered}/${b.wanted}, pool ${synth.pool.entries.length}, ` +
-      `findings ${findings.length} new + ${knownHit.size} known` +
+      `findings ${pending.length} new + ${knownHit.size} known` +
       (seriesTotal !== undefined ? `, series lines ${generatedLines.size}/${seriesTotal} (corpus ${corpusLines.size})` : '')
     );
   };
@@ -392,6 +395,12 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   const jsonFile = join(r.outDir, 'fuzz.json');
   writeFileSync(jsonFile, JSON.stringify({ ...result, findings: findings.map(({ result: _, scenario: __, ...f }) => f) }, null, 2) + '\n');
   result.reportFiles.push(resolve(jsonFile));
+  const broken = findings.filter((f) => f.reproError);
+  if (broken.length)
+    throw new Error(
+      `${broken.length} finding(s) have no reproducer (a uringspec bug; findings and reports are written in ${r.outDir}): ` +
+        broken.map((f) => `${f.id}: ${f.reproError}`).join('; '),
+    );
   return result;
 }
 
@@ -496,12 +505,19 @@ async function saveFindings(
     writeFileSync(file, text);
     const prediction = oracle.predict(scenario);
     const spec = inMemorySpec([scenario], `${scenario.id}.yaml`);
-    writeFileSync(
-      cFile,
-      prediction.kind === 'prediction'
-        ? generateRepro(spec, 0, prediction, { kernel: kernelLine, profile: oracle.profile })
-        : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c,
-    );
+    // a reproducer that cannot be generated is a uringspec bug: said loudly after every finding and report is written
+    let reproError: string | undefined;
+    let c: string;
+    try {
+      c =
+        prediction.kind === 'prediction'
+          ? generateRepro(spec, 0, prediction, { kernel: kernelLine, profile: oracle.profile })
+          : generateProgram([{ spec, index: 0 }], { inlineRuntime: true }).c;
+    } catch (e) {
+      reproError = e instanceof Error ? e.message : String(e);
+      c = `/* no reproducer: generating it failed (a uringspec bug): ${cComment(reproError)} */\n`;
+    }
+    writeFileSync(cFile, c);
     return {
       signature: f.sig,
       id: scenario.id,
@@ -514,6 +530,7 @@ async function saveFindings(
       minimizedFrom: scenarioSize(f.c.scenario),
       size: scenarioSize(f.scenario),
       reproduced: findingSignature(res) === f.sig,
+      ...(reproError ? { reproError } : {}),
       scenario,
       result: { ...shown, id: scenario.id, title: scenario.title, file: rel, line: 1, tags: scenario.tags, reproduce: runCmd },
     };

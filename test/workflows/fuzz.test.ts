@@ -10,6 +10,9 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseBudget } from '../../src/cli/commands/fuzz.ts';
 import { loadSpecs } from '../../src/specs/load.ts';
+import { planKernel } from '../../src/kernel/build.ts';
+import { findRecipe } from '../../src/kernel/recipe.ts';
+import { need } from '../need.ts';
 
 const cli = (...args: string[]) => execa('node', ['bin/uringspec.mjs', ...args], { reject: false });
 const tmp = () => mkdtempSync(join(tmpdir(), 'uspec-fuzz-'));
@@ -120,4 +123,80 @@ describe('fuzz on the host', () => {
     expect(again.exitCode).toBe(0);
     expect(readdirSync(join(runs[0]!, 'found')).sort()).toEqual(a);
   }, 600_000);
+});
+
+// Kernel coverage as feedback: on a recipe, fuzz runs on its coverage variant by default and the series'
+// added lines each scenario executed become features ("line:io_uring/kbuf.c:301").
+const covPlan = await planKernel((await findRecipe('sendzc-provided-rfc'))!, 'coverage');
+const covBuilt =
+  process.env.URINGSPEC_SKIP_KERNEL === '1'
+    ? undefined
+    : need(covPlan.built, { what: 'the coverage kernel is not built', build: 'npx uringspec kernel build sendzc-provided-rfc --coverage' });
+
+describe.skipIf(!covBuilt)('fuzz on the RFC kernel with kernel coverage as feedback', () => {
+  it('reports the series lines the corpus and the generated scenarios executed, over time, and keeps scenarios for lines', async () => {
+    const corpus = tmp();
+    cpSync('corpus/zc-basic.yaml', join(corpus, 'zc-basic.yaml'));
+    const dir = tmp();
+    const r = await cli(
+      'fuzz',
+      ...['--kernel', 'sendzc-provided-rfc', '--seed', '3', '--count', '60', '--batch', '30', '--boundary-rows', '30', '--no-minimize'],
+      ...['--corpus', corpus, '--found', join(dir, 'found'), '--out', join(dir, 'out')],
+    );
+    expect(r.exitCode, r.stderr.slice(-2000)).toBeLessThan(2);
+    expect(r.stderr).toMatch(
+      /\[fuzz\] kernel coverage feedback on sendzc-provided-rfc-coverage: the corpus executes \d+\/\d+ executable added lines/,
+    );
+    expect(r.stderr).toMatch(/series lines \d+\/\d+ \(corpus \d+\)/);
+    expect(r.stdout).toMatch(/series lines \(sendzc-provided-rfc-coverage\): generated \d+\/\d+, corpus \d+\/\d+/);
+    const j = JSON.parse(readFileSync(join(dir, 'out', 'fuzz.json'), 'utf8')) as {
+      label: string;
+      coverage: { scenarios: number; features: Record<string, number>; seriesLines: number }[];
+      seriesCoverage: { executable: number; corpus: number; generated: number; beyondCorpus: string[]; corpusOnly: string[] };
+    };
+    expect(j.label).toBe('sendzc-provided-rfc-coverage');
+    const s = j.seriesCoverage;
+    // zc-basic alone runs some of the series (the zero-copy send path) and not all of it
+    expect(s.corpus).toBeGreaterThan(0);
+    expect(s.corpus).toBeLessThan(s.executable);
+    expect(s.generated).toBeGreaterThan(0);
+    // the union over time never shrinks, and the pool's line features are exactly the lines reached
+    expect(j.coverage.map((c) => c.scenarios)).toEqual([30, 60]);
+    expect(j.coverage[1]!.seriesLines).toBeGreaterThanOrEqual(j.coverage[0]!.seriesLines);
+    expect(j.coverage[1]!.seriesLines).toBe(s.generated);
+    expect(j.coverage[1]!.features.line).toBe(s.generated);
+    // the lists agree with the counts: generated = corpus - corpusOnly + beyondCorpus
+    expect(s.corpus - s.corpusOnly.length + s.beyondCorpus.length).toBe(s.generated);
+    for (const l of [...s.beyondCorpus, ...s.corpusOnly]) expect(l).toMatch(/^(io_uring|include)\/[\w/.-]+\.[ch]:\d+$/);
+
+    // --no-coverage: the plain kernel, no line features
+    const plain = await cli(
+      'fuzz',
+      ...[
+        '--kernel',
+        'sendzc-provided-rfc',
+        '--seed',
+        '3',
+        '--count',
+        '30',
+        '--batch',
+        '30',
+        '--boundary-rows',
+        '30',
+        '--no-minimize',
+        '--no-coverage',
+      ],
+      ...['--corpus', corpus, '--found', join(dir, 'found2'), '--out', join(dir, 'out2')],
+    );
+    expect(plain.exitCode, plain.stderr.slice(-2000)).toBeLessThan(2);
+    expect(plain.stderr).toMatch(/no kernel coverage feedback: --no-coverage/);
+    const p = JSON.parse(readFileSync(join(dir, 'out2', 'fuzz.json'), 'utf8')) as {
+      label: string;
+      seriesCoverage?: unknown;
+      coverage: { features: Record<string, number> }[];
+    };
+    expect(p.label).toBe('sendzc-provided-rfc');
+    expect(p.seriesCoverage).toBeUndefined();
+    expect(p.coverage[0]!.features.line).toBeUndefined();
+  }, 900_000);
 });

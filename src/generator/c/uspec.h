@@ -530,6 +530,12 @@ struct uspec_src {
 	size_t len;
 };
 
+/* The bytes a completion says were sent: res when positive, else none. */
+USPEC_FN size_t uspec_sent(int res)
+{
+	return res > 0 ? (size_t)res : 0;
+}
+
 /* Appends the first res bytes of the sources (what one completion sent) to dst. */
 USPEC_FN size_t uspec_chunk(unsigned char *dst, int res, const struct uspec_src *src, unsigned nsrc)
 {
