@@ -28,6 +28,7 @@ import { findRecipe } from '../src/kernel/recipe.ts';
 import type { RunReport } from '../src/report/report.ts';
 import { QemuTarget } from '../src/vm/qemu-target.ts';
 import { parseBudget } from '../src/cli/commands/fuzz.ts';
+import type { FuzzFinding, FuzzResult } from '../src/workflows/fuzz.ts';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -237,6 +238,7 @@ if (args.has('--fuzz')) {
       what: `fuzz ${where} (${b}): distinct findings (signatures)`,
       value: String(reached.length + j.findings.length),
       target: `${corpusKinds}/${j.corpusSignatures.length} of the corpus's, ${j.findings.length} new`,
+      ok: corpusKinds === j.corpusSignatures.length,
     });
     const last = j.coverage[j.coverage.length - 1]?.features ?? {};
     rows.push({
@@ -244,6 +246,15 @@ if (args.has('--fuzz')) {
       value: String(last.rule ?? 0),
       target: `corpus: ${j.corpusCoverage.rule ?? 0} (outcomes ${last.outcome ?? 0} vs ${j.corpusCoverage.outcome ?? 0})`,
     });
+    if (j.seriesCoverage) {
+      const sc = j.seriesCoverage;
+      rows.push({
+        what: `fuzz ${where} (${b}): series lines executed from nothing (kernel coverage)`,
+        value: `${sc.generated}/${sc.executable}`,
+        target: `goal >= the corpus's ${sc.corpus}; ${sc.beyondCorpus.length} beyond it`,
+        ok: sc.generated >= sc.corpus,
+      });
+    }
     process.stderr.write(`[bench] fuzz ${where}: ${j.scenarios} scenarios, ${reached.length + j.findings.length} signatures, out ${dir}\n`);
   }
 }
@@ -312,13 +323,10 @@ function readMeta(recipe: string): { seconds: number } | undefined {
   }
 }
 
-interface FuzzJson {
-  scenarios: number;
-  batches: number;
-  batchSeconds: number;
-  known: { signature: string }[];
-  findings: { signature: string }[];
-  corpusSignatures: string[];
-  coverage: { features: Record<string, number> }[];
-  corpusCoverage: Record<string, number>;
-}
+/** fuzz.json as workflows/fuzz.ts writes it (findings without their scenario and result). */
+type FuzzJson = Pick<
+  FuzzResult,
+  'scenarios' | 'batches' | 'batchSeconds' | 'known' | 'corpusSignatures' | 'coverage' | 'corpusCoverage' | 'seriesCoverage'
+> & {
+  findings: Pick<FuzzFinding, 'signature'>[];
+};

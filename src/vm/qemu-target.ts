@@ -97,9 +97,27 @@ export class QemuTarget implements Target {
   /** Snapshot of the guest waiting at READY: saved by the first boot of a run. */
   private snap = { file: '', saved: false, broken: false };
 
+  /** Runs of this target one after another: a run owns the snapshot, the boot count and the work dir's guest. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly opts: QemuTargetOptions) {}
 
-  async run(
+  /**
+   * Runs the items in guests of this kernel. Calls made while a run is under way wait for it (the fuzzer
+   * minimizes a crash and other findings at once): one guest at a time, each run with its own snapshot.
+   */
+  run(
+    items: RunItem[],
+    files: TargetFile[],
+    progress?: Progress,
+    signal?: AbortSignal,
+  ): Promise<{ results: QemuItemResult[]; info: TargetInfo }> {
+    const mine = this.queue.then(() => this.runAlone(items, files, progress, signal));
+    this.queue = mine.catch(() => {});
+    return mine;
+  }
+
+  private async runAlone(
     items: RunItem[],
     files: TargetFile[],
     progress?: Progress,

@@ -33,6 +33,7 @@ import { inMemorySpec, specText } from '../specs/memory.ts';
 import { minimize, scenarioSize } from '../specs/minimize.ts';
 import type { Scenario } from '../specs/schema.ts';
 import { featuresOf, Rng, Synth, type Candidate, type SynthStats } from '../specs/synth/index.ts';
+import type { makeTarget } from '../exec/targets.ts';
 import { batchRunner, type BatchCoverage, type BatchRunner } from './batch.ts';
 import { seriesOf } from './coverage.ts';
 import { runScenarios } from './run.ts';
@@ -59,6 +60,8 @@ export interface FuzzRequest {
   /** One line at a time for a log: progress at least every LOG_EVERY_MS. */
   log: (line: string) => void;
   signal?: AbortSignal;
+  /** Opens the target; exec/targets.ts makeTarget unless replaced (tests inject a target that fails midway). */
+  makeTarget?: typeof makeTarget;
 }
 
 export interface FuzzFinding {
@@ -122,6 +125,8 @@ export interface FuzzResult {
   /** Generated scenarios that failed (any signature, new or known). */
   failures: number;
   statuses: Record<string, number>;
+  /** The target failed and the run stopped early (exit 2): what was found until then is saved, not minimized. */
+  stopped?: string;
   /** The program could not run a valid scenario (status error): a harness gap, never a finding. */
   harnessErrors: { id: string; summary: string }[];
   synth: SynthStats & { boundary: { covered: number; wanted: number } };
@@ -162,7 +167,7 @@ export async function fuzz(r: FuzzRequest): Promise<FuzzResult> {
   const deadline = r.budgetMs !== undefined ? t0 + r.budgetMs : Infinity;
   // a time-boxed run stops generating early enough to minimize what it found
   const generateUntil = r.budgetMs !== undefined && r.minimize ? t0 + (1 - MINIMIZE_SHARE) * r.budgetMs : deadline;
-  const { target, label, identity, oracle, kind, coverage: cov } = await openTarget(r.choice, r.progress, r.signal);
+  const { target, label, identity, oracle, kind, coverage: cov } = await openTarget(r.choice, r.progress, r.signal, r.makeTarget);
   try {
     return await fuzzOn(r, { target, label, identity, oracle, kind, cov, t0, elapsed, deadline, generateUntil });
   } finally {
@@ -283,6 +288,7 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
     if (performance.now() - lastLog >= LOG_EVERY_MS - 100) logStatus();
   }, 1000);
   timer.unref();
+  let infra: InfraError | undefined;
   try {
     while (!r.signal?.aborted && (r.count === undefined || scenarios < r.count) && performance.now() < generateUntil) {
       if (synth.inBoundaryPhase && r.budgetMs !== undefined && performance.now() - t0 > BOUNDARY_SHARE * r.budgetMs) {
@@ -344,16 +350,31 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
       });
       logStatus();
     }
-    // all new findings minimized together at the end: every round of every finding is one batch (one boot)
-    if (pending.length) {
-      r.log(`[fuzz] minimizing ${pending.length} new finding(s)`);
-      findings.push(...(await saveFindings(r, pending, run, oracle, label, kernelLine, kind, deadline)));
-    }
+  } catch (e) {
+    // the target failed (QEMU killed, a guest that no longer boots): what was found so far is still saved
+    if (!(e instanceof InfraError) || r.signal?.aborted) throw e;
+    infra = e;
+    r.log(`[fuzz] stopped: ${e.message}`);
   } finally {
     clearInterval(timer);
   }
+  // all new findings minimized together at the end: every round of every finding is one batch (one boot)
+  if (pending.length && !infra) {
+    r.log(`[fuzz] minimizing ${pending.length} new finding(s)`);
+    try {
+      findings.push(...(await saveFindings(r, pending, run, oracle, label, kernelLine, kind, deadline)));
+    } catch (e) {
+      if (!(e instanceof InfraError) || r.signal?.aborted) throw e;
+      infra = e;
+      r.log(`[fuzz] minimizing stopped: ${e.message}`);
+    }
+  }
+  if (infra && pending.length && !findings.length) {
+    r.log(`[fuzz] saving ${pending.length} new finding(s) as generated (not minimized, not rerun)`);
+    findings.push(...(await saveFindings({ ...r, minimize: false }, pending, run, oracle, label, kernelLine, kind, deadline, false)));
+  }
 
-  const report = fuzzReport(findings, label, oracle.profile, corpusRun.target, elapsed(), !!r.signal?.aborted);
+  const report = fuzzReport(findings, label, oracle.profile, corpusRun.target, elapsed(), !!r.signal?.aborted, infra);
   const result: FuzzResult = {
     label,
     profile: oracle.profile,
@@ -366,6 +387,7 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
     failures,
     statuses,
     harnessErrors,
+    ...(infra ? { stopped: infra.message } : {}),
     synth: { ...synth.stats, boundary: synth.boundaryCoverage() },
     findings,
     known: [...knownHit].map(([signature, corpusId]) => ({ signature, corpusId })),
@@ -395,6 +417,11 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   const jsonFile = join(r.outDir, 'fuzz.json');
   writeFileSync(jsonFile, JSON.stringify({ ...result, findings: findings.map(({ result: _, scenario: __, ...f }) => f) }, null, 2) + '\n');
   result.reportFiles.push(resolve(jsonFile));
+  if (infra)
+    throw new InfraError(
+      `${infra.message} (fuzz stopped there: its reports, fuzz.json and the ${findings.length} finding(s) found so far, not minimized, are written: ${r.outDir}, ${r.foundDir})`,
+      infra.detail,
+    );
   const broken = findings.filter((f) => f.reproError);
   if (broken.length)
     throw new Error(
@@ -457,6 +484,8 @@ async function saveFindings(
   kernelLine: string,
   kind: 'host' | 'qemu',
   deadline: number,
+  /** Run the minimized scenarios once more (false: the target is gone; each keeps the result it was found with). */
+  rerunThem = true,
 ): Promise<FuzzFinding[]> {
   // past the budget a round judges nothing, which ends minimization with what it has
   const timed =
@@ -475,7 +504,7 @@ async function saveFindings(
   );
   mkdirSync(r.foundDir, { recursive: true });
   const named = fresh.map((f, i) => ({ ...f, scenario: { ...minimized[i]!.scenario, id: findingId(f.sig, label, oracle.profile) } }));
-  const rerun = await run(named.map((f) => f.scenario));
+  const rerun = rerunThem ? await run(named.map((f) => f.scenario)) : named.map((f) => f.res);
   return named.map((f, i) => {
     const res = rerun[i]!;
     const shown = findingSignature(res) === f.sig ? res : f.res;
@@ -529,7 +558,7 @@ async function saveFindings(
       index: f.index,
       minimizedFrom: scenarioSize(f.c.scenario),
       size: scenarioSize(f.scenario),
-      reproduced: findingSignature(res) === f.sig,
+      reproduced: rerunThem && findingSignature(res) === f.sig,
       ...(reproError ? { reproError } : {}),
       scenario,
       result: { ...shown, id: scenario.id, title: scenario.title, file: rel, line: 1, tags: scenario.tags, reproduce: runCmd },
@@ -592,13 +621,14 @@ function fuzzReport(
   target: RunReport['kernels'][number]['target'],
   seconds: number,
   aborted: boolean,
+  infra?: InfraError,
 ): RunReport {
   const report = newReport(new Date(Date.now() - seconds * 1000));
   report.kernels.push({ label, profile, target, results: findings.map((f) => f.result) });
   report.durationMs = Math.round(seconds * 1000);
-  if (aborted) {
+  if (aborted || infra) {
     report.incomplete = true;
-    report.incompleteReason = 'interrupted';
+    report.incompleteReason = aborted ? 'interrupted' : `the target failed: ${infra!.message}`;
   }
   return report;
 }

@@ -108,6 +108,26 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
     120_000,
   );
 
+  it('two runs asked of one target at once (fuzz minimizing a crash beside other findings) both complete, one after the other', async () => {
+    // Each run saves a guest snapshot and restores it after a crash: run at the same time, the first to
+    // finish removed the work dir the other restored from (a 10-minute fuzz run ended on it).
+    const t = new QemuTarget({ image: images!['sendzc-provided-rfc']!, label: 'rfc', accel: 'auto', triage: false });
+    const [a, b] = await Promise.all([
+      t.run([item('crash', 'crash'), item('after', 'uring-smoke')], progs.files),
+      t.run([item('smoke', 'uring-smoke'), item('bytes', 'echo-bytes', 10_000, '3')], progs.files),
+    ]);
+    expect(a.results.map((r) => [r.id, r.status])).toEqual([
+      ['crash', 'crashed'],
+      ['after', 'exited'],
+    ]);
+    expect(a.info).toMatchObject({ boots: 2, restores: 1 });
+    expect(b.results.map((r) => [r.id, r.status, r.exitCode])).toEqual([
+      ['smoke', 'exited', 0],
+      ['bytes', 'exited', 3],
+    ]);
+    expect(b.info).toMatchObject({ boots: 1 });
+  }, 240_000);
+
   it('coverage asked of a kernel without gcov: the guest says why, an infrastructure error before any item', async () => {
     const t = new QemuTarget({ image: images!.baseline!, label: 'baseline', accel: 'auto', coverageDir: wd() });
     const err = await t.run([item('smoke', 'uring-smoke')], progs.files).catch((e: unknown) => e);

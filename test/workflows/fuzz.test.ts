@@ -13,6 +13,11 @@ import { loadSpecs } from '../../src/specs/load.ts';
 import { planKernel } from '../../src/kernel/build.ts';
 import { findRecipe } from '../../src/kernel/recipe.ts';
 import { need } from '../need.ts';
+import { hostTargets } from '../host-targets.ts';
+import { InfraError } from '../../src/core/errors.ts';
+import type { makeTarget } from '../../src/exec/targets.ts';
+import { fuzz } from '../../src/workflows/fuzz.ts';
+import { checkTargetChoice } from '../../src/workflows/target.ts';
 
 const cli = (...args: string[]) => execa('node', ['bin/uringspec.mjs', ...args], { reject: false });
 const tmp = () => mkdtempSync(join(tmpdir(), 'uspec-fuzz-'));
@@ -199,4 +204,64 @@ describe.skipIf(!covBuilt)('fuzz on the RFC kernel with kernel coverage as feedb
     expect(p.seriesCoverage).toBeUndefined();
     expect(p.coverage[0]!.features.line).toBeUndefined();
   }, 900_000);
+});
+
+describe('fuzz when the target fails midway', () => {
+  it('saves what it found so far (not minimized, not rerun), writes its reports marked incomplete, and exits as infrastructure', async () => {
+    const corpus = tmp();
+    cpSync('corpus/zc-basic.yaml', join(corpus, 'zc-basic.yaml'));
+    const dir = tmp();
+    // the host target, failing on its third run: the corpus, batch 1, then batch 2 "loses the guest"
+    let runs = 0;
+    const failing: typeof makeTarget = async (req) => {
+      const made = await hostTargets()(req);
+      const run = made.target.run.bind(made.target);
+      return {
+        ...made,
+        target: {
+          ...made.target,
+          run: async (...a: Parameters<typeof run>) => {
+            if (++runs === 3) throw new InfraError('the guest did not reach its init (boot timed out, boot 7, tcg)');
+            return run(...a);
+          },
+        },
+      };
+    };
+    const logs: string[] = [];
+    const err = await fuzz({
+      seed: 5,
+      count: 160,
+      batch: 80,
+      boundaryRows: 80,
+      minimize: true,
+      corpusDir: corpus,
+      foundDir: join(dir, 'found'),
+      outDir: join(dir, 'out'),
+      choice: checkTargetChoice({ profile: 'rfc-v1' }),
+      progress: () => {},
+      log: (l) => logs.push(l),
+      makeTarget: failing,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InfraError);
+    expect((err as Error).message).toMatch(
+      /boot timed out, boot 7, tcg\) \(fuzz stopped there: its reports, fuzz.json and the \d+ finding\(s\) found so far/,
+    );
+    expect(logs.join('\n')).toMatch(/\[fuzz\] saving \d+ new finding\(s\) as generated \(not minimized, not rerun\)/);
+    const j = JSON.parse(readFileSync(join(dir, 'out', 'fuzz.json'), 'utf8')) as {
+      stopped: string;
+      scenarios: number;
+      findings: { id: string; reproduced: boolean; minimizedFrom: number; size: number }[];
+    };
+    expect(j.stopped).toMatch(/boot timed out/);
+    expect(j.scenarios).toBe(80);
+    expect(j.findings.length).toBeGreaterThan(0);
+    for (const f of j.findings) {
+      expect(f.reproduced).toBe(false);
+      expect(f.size).toBe(f.minimizedFrom);
+    }
+    expect(readdirSync(join(dir, 'found')).filter((f) => f.endsWith('.yaml'))).toHaveLength(j.findings.length);
+    expect((await cli('check', join(dir, 'found'))).exitCode).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { incomplete: boolean; incompleteReason: string };
+    expect(report).toMatchObject({ incomplete: true, incompleteReason: expect.stringMatching(/^the target failed: .*boot timed out/) });
+  }, 300_000);
 });

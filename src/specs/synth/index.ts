@@ -56,7 +56,9 @@ export interface SynthStats {
   rejections: Record<string, number>;
 }
 
-const SKELETON_ROWS = 48;
+// Rows per skeleton: 48 gave a 10-minute guest run 8 skeletons' worth of structure in its boundary phase and
+// 89 series lines at 5m46s; 16 gave 24 skeletons, 116 lines and a crash the corpus does not show (2026-11-28).
+const SKELETON_ROWS = 16;
 const STALE_SKELETONS = 6;
 
 export class Synth {
