@@ -49,7 +49,11 @@ function resultOf(ref: ScenarioRef, item: ItemResult | undefined, oracle: Oracle
     kernelSplats: item.kernelSplats,
     ...(item.consoleTail ? { consoleTail: item.consoleTail } : {}),
     // The crash this scenario is judged for (its own, or the one it caused in a later one) and how it was pinned on it.
-    ...(item.corrupts ? { crash: item.corrupts.crash } : item.status === 'crashed' && item.crash ? { crash: item.crash } : {}),
+    ...(item.corrupts
+      ? { crash: item.corrupts.crash, corrupts: item.corrupts.victim }
+      : item.status === 'crashed' && item.crash
+        ? { crash: item.crash }
+        : {}),
     ...(item.triage ? { triage: item.triage } : {}),
   };
   const verdict = verdictOf(sc, item, obs, oracle);

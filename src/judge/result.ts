@@ -25,6 +25,8 @@ export interface ScenarioResult {
   crash?: CrashReport;
   /** How a crash was pinned on it (replays in fresh guests). */
   triage?: Triage;
+  /** It ran to its end, and the scenario with this id crashed only when this one had run before it (`crash` is that one's). */
+  corrupts?: string;
   /** A command that reruns just this scenario. */
   reproduce: string;
 }

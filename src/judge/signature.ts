@@ -17,10 +17,12 @@ function whereKind(where: string): string {
     .trim();
 }
 
-export function failureSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'crash'>): string | undefined {
+export function failureSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'crash' | 'corrupts'>): string | undefined {
   if (r.status === 'pass' || r.status === 'no-oracle' || r.status === 'error' || r.status === 'lost') return undefined;
-  // A crash is known by its title (stable across runs: no addresses or offsets in it).
-  if (r.status === 'crash') return r.crash ? `crash:${r.crash.title}` : 'crash';
+  // A crash is known by its title (stable across runs: no addresses or offsets in it). One this scenario only
+  // preceded (a later one crashed when it ran first) is another failure: a minimizer keeping it would keep a
+  // scenario that does not crash by itself (a flaky crash's replay once blamed the scenario before it).
+  if (r.status === 'crash') return `${r.corrupts !== undefined ? 'corrupts:' : ''}${r.crash ? `crash:${r.crash.title}` : 'crash'}`;
   if (r.status === 'timeout') return r.status;
   const d = r.diffs[0];
   if (!d) return 'fail';
@@ -32,7 +34,7 @@ export function failureSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'c
  * kernel crash by its stable title; a crash without a parsed report (a
  * program killed by a signal) by its summary, addresses and offsets left out.
  */
-export function findingSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'summary' | 'crash'>): string | undefined {
+export function findingSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'summary' | 'crash' | 'corrupts'>): string | undefined {
   const s = failureSignature(r);
   if (s !== 'crash') return s;
   const title = r.summary
@@ -55,7 +57,7 @@ export function findingSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 's
  * difference at the same place by the same rule; only the answer shows it is
  * not the same failure.
  */
-export function bisectSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'crash'>): string | undefined {
+export function bisectSignature(r: Pick<ScenarioResult, 'status' | 'diffs' | 'crash' | 'corrupts'>): string | undefined {
   const s = failureSignature(r);
   const d = r.diffs[0];
   if (s === undefined || r.status !== 'fail' || !d) return s;

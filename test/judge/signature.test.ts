@@ -26,6 +26,16 @@ describe('failure signatures', () => {
     expect(failureSignature({ status: 'timeout', diffs: [] })).toBe('timeout');
     for (const s of ['pass', 'no-oracle', 'error'] as const) expect(failureSignature({ status: s, diffs: [] })).toBeUndefined();
   });
+  it("a scenario blamed for a later one's crash is not that crash: a minimizer must not keep it as a reproducer", () => {
+    // seen in `uringspec minimize`: a flaky use-after-free did not reproduce alone in triage, its replay after the
+    // candidate before it did, that candidate was blamed, and the minimizer kept a scenario that never crashes
+    const crash = { title: 'BUG: kernel NULL pointer dereference in io_send_zc', headline: 'BUG', frames: [], text: '' };
+    const victim = failureSignature({ status: 'crash', diffs: [], crash });
+    const culprit = failureSignature({ status: 'crash', diffs: [], crash, corrupts: 'victim-id' });
+    expect(victim).toBe('crash:BUG: kernel NULL pointer dereference in io_send_zc');
+    expect(culprit).toBe('corrupts:crash:BUG: kernel NULL pointer dereference in io_send_zc');
+    expect(findingSignature({ status: 'crash', diffs: [], crash, corrupts: 'v', summary: 'corrupts the kernel: ...' })).toBe(culprit);
+  });
 });
 
 describe('finding and bisection signatures', () => {
