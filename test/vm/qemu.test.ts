@@ -147,13 +147,26 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
       const by = Object.fromEntries(results.map((r) => [r.id, r]));
       expect(by.crash!.status).toBe('crashed');
       expect(by.crash!.coverage).toBeUndefined();
+      const netGcda = expect.stringMatching(/obj\/linux-6\.12\.8-[0-9a-f]+\/io_uring\/net\.gcda$/);
       for (const id of ['smoke', 'bytes', 'after']) {
         const c = by[id]!.coverage!;
-        expect(c.files).toBeGreaterThan(20); // every io_uring object
         expect(c.dir.startsWith(dir)).toBe(true);
-        const gcda = readdirSync(c.dir, { recursive: true }).map(String);
-        expect(gcda).toContainEqual(expect.stringMatching(/obj\/linux-6\.12\.8-[0-9a-f]+\/io_uring\/net\.gcda$/));
+        // the reset state of every io_uring object, sent once per cold boot
+        expect(c.base!.startsWith(dir)).toBe(true);
+        const base = readdirSync(c.base!, { recursive: true }).map(String);
+        expect(base.filter((f) => f.endsWith('.gcda')).length).toBeGreaterThan(20);
+        expect(base).toContainEqual(netGcda);
       }
+      // an item's own files are the objects it changed: the smoke test runs io_uring (io_uring.c, and more),
+      // echo-bytes none at all (its directory holds nothing)
+      const own = (id: string) =>
+        readdirSync(by[id]!.coverage!.dir, { recursive: true })
+          .map(String)
+          .filter((f) => f.endsWith('.gcda'));
+      expect(by.smoke!.coverage!.files).toBe(own('smoke').length);
+      expect(own('smoke')).toContainEqual(expect.stringMatching(/io_uring\/io_uring\.gcda$/));
+      expect(by.bytes!.coverage!.files).toBe(0);
+      expect(own('bytes')).toEqual([]);
       // reset before each item: echo-bytes makes no io_uring call and counts nothing in io_uring.c,
       // although the smoke test before it in the same boot did
       const build = {
@@ -162,13 +175,17 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
         tree: covPlan.tree,
       };
       const ran = async (id: string) => {
-        const { counts, unmapped } = await itemCounts(by[id]!.coverage!.dir, build);
+        const c = by[id]!.coverage!;
+        const { counts, unmapped } = await itemCounts(c.dir, build, c.base);
         expect(unmapped).toEqual([]);
         return [...(counts.get('io_uring/io_uring.c') ?? new Map<number, number>()).values()].filter((n) => n > 0).length;
       };
       expect(await ran('smoke')).toBeGreaterThan(50);
       expect(await ran('bytes')).toBe(0);
       expect(await ran('after')).toBe(await ran('smoke'));
+      // with the reset state, an item that changed nothing still names every executable line (count 0)
+      const bytes = await itemCounts(by.bytes!.coverage!.dir, build, by.bytes!.coverage!.base);
+      expect(bytes.counts.get('io_uring/io_uring.c')?.size).toBeGreaterThan(100);
     },
     180_000,
   );
