@@ -2,10 +2,10 @@
 // QEMU target writes them (the guest's debugfs path: <objdir>/<object>.gcda)
 // and paired with the build's .gcno notes: sources named relative to the
 // tree, a header's lines counted, counters without notes listed, not dropped.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { itemCounts } from '../../src/coverage/gcov.ts';
 
@@ -56,5 +56,26 @@ describe('gcov line counts of one item', () => {
       { file: 'elsewhere/x.gcda', why: `not under the build's object dir ${obj}` },
       { file: 'io_uring/stray.gcda', why: 'the build has no .gcno notes for it' },
     ]);
+
+    // The guest sends an item's changed objects only; every other object counts as the reset state (base).
+    const guestPath = (dir: string) => join(dir, obj.slice(1), 'io_uring', 'k.gcda');
+    const base = join(root, 'base');
+    mkdirSync(dirname(guestPath(base)), { recursive: true });
+    copyFileSync(join(obj, 'io_uring', 'k.gcda'), guestPath(base)); // one run's counts, as a reset state could hold
+    const build = { notes, objDir: obj, tree };
+    // an item that changed nothing (no directory at all): its counts are the base's
+    const none = await itemCounts(join(root, 'item-none'), build, base);
+    expect(none.unmapped).toEqual([]);
+    expect(none.counts.get('io_uring/k.c')!.get(6)).toBe(1);
+    expect(none.counts.get('io_uring/k.c')!.get(7)).toBe(0);
+    // an item that changed k: its own file alone, never added to the base's
+    // argc 6: line 7 runs (and main returns puts()'s count: not 0)
+    expect(spawnSync(join(obj, 'io_uring', 'k'), ['a', 'b', 'c', 'd', 'e'], { cwd: obj }).stdout.toString()).toBe('many\n');
+    const changed = join(root, 'item-changed');
+    mkdirSync(dirname(guestPath(changed)), { recursive: true });
+    copyFileSync(join(obj, 'io_uring', 'k.gcda'), guestPath(changed)); // gcc accumulates: 2 runs in all
+    const both = await itemCounts(changed, build, base);
+    expect(both.counts.get('io_uring/k.c')!.get(6)).toBe(2);
+    expect(both.counts.get('io_uring/k.c')!.get(7)).toBe(1);
   });
 });
