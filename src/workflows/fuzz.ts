@@ -200,7 +200,15 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
         onScenario: (s) => linesOf.set(s.id, s.lines),
       }
     : undefined;
-  const run = batchRunner(target, oracle, label, undefined, r.signal, lineCoverage);
+  // where the batch under way is (the status line shows it: a guest batch takes a minute or more)
+  const inBatch = { phase: '', done: 0, total: 0 };
+  const batchProgress = (e: { phase: string; done?: number; total?: number }) => {
+    if (e.phase !== inBatch.phase) Object.assign(inBatch, { done: 0, total: 0 });
+    inBatch.phase = e.phase;
+    if (e.done !== undefined) inBatch.done = e.done;
+    if (e.total !== undefined) inBatch.total = e.total;
+  };
+  const run = batchRunner(target, oracle, label, batchProgress, r.signal, lineCoverage);
   const observe = (sc: Scenario, res: ScenarioResult): FuzzObservation => {
     const lines = linesOf.get(sc.id);
     linesOf.delete(sc.id);
@@ -269,7 +277,9 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
     const cov = synth.pool.coverage();
     const b = synth.boundaryCoverage();
     return (
-      `[fuzz ${fmtTime(elapsed())}] ${scenarios} scenarios (${(scenarios / Math.max(elapsed(), 1e-3)).toFixed(1)}/s, ${synth.inBoundaryPhase ? 'boundary phase' : 'feedback phase'}), ` +
+      `[fuzz ${fmtTime(elapsed())}] ${scenarios} scenarios (${(scenarios / Math.max(elapsed(), 1e-3)).toFixed(1)}/s, ${synth.inBoundaryPhase ? 'boundary phase' : 'feedback phase'}` +
+      (inBatch.phase ? `; now: ${inBatch.phase}${inBatch.total ? ` ${inBatch.done}/${inBatch.total}` : ''}` : '') +
+      `), ` +
       `coverage ${Object.entries(cov)
         .map(([s, n]) => `${n} ${s}`)
         .join(', ')} (corpus: ${Object.entries(corpusCoverage)
@@ -318,6 +328,7 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
       const tb = performance.now();
       const results = await run(cands.map((c) => c.scenario));
       batchSeconds += (performance.now() - tb) / 1000;
+      Object.assign(inBatch, { phase: '', done: 0, total: 0 });
       if (r.signal?.aborted) break;
       batches++;
       results.forEach((res, j) => {
