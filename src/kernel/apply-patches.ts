@@ -72,7 +72,7 @@ async function describeFailure(tree: string, patch: PreparedPatch, amOutput: str
   return describeApply(check.all || amOutput, amOutput);
 }
 
-const branchExists = async (tree: string, branch: string) =>
+export const branchExists = async (tree: string, branch: string) =>
   (await git(tree, ['rev-parse', '--verify', '-q', `refs/heads/${branch}`])).exitCode === 0;
 
 /**

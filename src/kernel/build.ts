@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { checkApplies, checkoutPatched, preparePatches, type PreparedPatch } from './apply-patches.ts';
+import { branchExists, checkApplies, checkoutPatched, preparePatches, type PreparedPatch } from './apply-patches.ts';
 import { BuildError } from './build-error.ts';
 import { cachedEntry, cacheDir, checkEntry, sha256 } from '../core/cache.ts';
 import { compilerId } from '../core/cc.ts';
@@ -55,6 +55,11 @@ export interface BuiltKernel {
   seconds: number;
   /** The patched source tree (git branch checked out at build time): one commit per patch over tag "base". */
   tree: string;
+  /**
+   * The tree the build compiled (meta.json): its gcov notes and debug info name sources under it. The same as
+   * `tree` unless the cache entry was built under another cache directory.
+   */
+  builtTree: string;
   branch: string;
   /** The patches on the branch, in order: the recipe's, then the variant's. */
   patches: PreparedPatch[];
@@ -172,6 +177,25 @@ export async function planKernel(recipe: Recipe, variant?: string): Promise<Kern
   };
 }
 
+/**
+ * A cached kernel can outlive the tree it was built from (a cache where only kernels/ was kept, copied or
+ * linked): what needs the series' commits (coverage's line map) makes the tree and the branch again, without
+ * building. Under the tree's lock, as a build.
+ */
+export async function ensureSourceBranch(recipe: Recipe, k: BuiltKernel, log: (s: string) => void, signal?: AbortSignal): Promise<void> {
+  if (treeReady(k.tree) && (await branchExists(k.tree, k.branch))) return;
+  log(`[kernel] ${k.name}: the cached build's source tree is not in this cache: unpacking it and applying the patches (no build)`);
+  const tarball = await ensureTarball(recipe, log);
+  await withLock(
+    cacheDir('locks', `tree-${baseSource(recipe.base).topDir}`),
+    async () => {
+      await ensureTree(recipe, tarball, log);
+      await checkoutPatched(k.tree, k.branch, k.patches, log);
+    },
+    { log, ...(signal ? { signal } : {}) },
+  );
+}
+
 export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Promise<BuiltKernel> {
   const t0 = Date.now();
   const log = opts.log ?? ((s: string) => (opts.quiet ? undefined : process.stderr.write(s + '\n')));
@@ -270,6 +294,7 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
       );
     },
   });
+  const meta = JSON.parse(await readFile(join(outDir, 'meta.json'), 'utf8').catch(() => '{}')) as { tree?: string };
   const gcovDir = join(outDir, GCOV_DIR);
   const gcov = existsSync(gcovDir) ? { dir: gcovDir, objDir: (await readFile(join(gcovDir, 'objdir'), 'utf8')).trim() } : undefined;
   return {
@@ -283,6 +308,7 @@ export async function buildKernel(recipe: Recipe, opts: BuildOptions = {}): Prom
     cacheHit: entry.hit,
     seconds: entry.hit ? (Date.now() - t0) / 1000 : seconds,
     tree,
+    builtTree: meta.tree ?? tree,
     branch,
     patches,
     logPath: join(outDir, 'build.log'),

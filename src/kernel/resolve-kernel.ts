@@ -9,7 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileSha256 } from '../core/cache.ts';
 import { InfraError } from '../core/errors.ts';
 import { type Progress } from '../core/progress.ts';
-import { buildKernel, COVERAGE_VARIANT, noCoverageSupport, type BuiltKernel } from './build.ts';
+import { buildKernel, COVERAGE_VARIANT, ensureSourceBranch, noCoverageSupport, type BuiltKernel } from './build.ts';
 import { findRecipe, listRecipes, RecipeError, type Recipe } from './recipe.ts';
 
 export interface ResolveKernelOptions {
@@ -166,6 +166,14 @@ async function recipeKernel(recipe: Recipe, opts: ResolveKernelOptions): Promise
     ...(opts.rebuild ? { rebuild: true } : {}),
   });
   if (opts.coverage && !k.gcov) throw new NoCoverageError(recipe.name, `the build in ${dirname(k.vmlinux)} kept no gcov notes (.gcno)`);
+  // coverage maps counters onto the series' commits: the branch must be in this cache's tree
+  if (opts.coverage)
+    await ensureSourceBranch(
+      recipe,
+      k,
+      log ?? (opts.quiet ? () => {} : (line: string) => void process.stderr.write(line + '\n')),
+      opts.signal,
+    );
   return {
     image: k.vmlinux,
     debugImage: k.vmlinuxDebug,

@@ -57,7 +57,8 @@ export async function foldCoverage(r: FoldRequest): Promise<SeriesCoverage> {
   if (!built.gcov) throw new InfraError(`${built.name} is not a gcov build: no coverage to map`);
   const map = await seriesLines({ tree: built.tree, branch: built.branch, patches: built.patches, series: r.series });
   const folder = new CoverageFolder(map, built.name);
-  const build = { notes: built.gcov.dir, objDir: built.gcov.objDir, tree: built.tree };
+  // gcov names sources under the tree the build compiled, which may be another cache's
+  const build = { notes: built.gcov.dir, objDir: built.gcov.objDir, tree: built.builtTree };
   // gcov solves the next item while this one is folded (two processes on two cores), folded in order
   const counts = (item: ItemResult) => (item.coverage ? itemCounts(item.coverage.dir, build, item.coverage.base) : undefined);
   let next = r.results[0] ? counts(r.results[0]) : undefined;
