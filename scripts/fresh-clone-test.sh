@@ -7,7 +7,8 @@
 # sources, then runs the README's setup and main command with --no-peer:
 #   npm run setup && npx uringspec gate --no-peer
 # and checks what the README promises: exit 1, the RFC findings, all five
-# reports, `npx uringspec --version`. Prints each step and its time; exits
+# reports; then a coverage run (which needs the source tree the cache lacks),
+# `npx uringspec --version`. Prints each step and its time; exits
 # non-zero with the reason on the first failure.
 #
 # usage: scripts/fresh-clone-test.sh [--keep]
@@ -103,9 +104,16 @@ done
 grep -q '^  FAIL      zc-enc-index-65536 ' "$summary" || fail "zc-enc-index-65536 is not reported as FAIL in $summary"
 grep -q 'res: expected -14, got 10 \[rfc.regbuf-index\]' "$summary" || fail "the finding 'res: expected -14, got 10' is not in $summary"
 
+# Coverage maps counters onto the series' commits: with only the kernels warm, the source tree and the series
+# branch are made again (no build), and gcov's source names (the tree the build compiled) still map.
+timed coverage npx uringspec run corpus/zc-basic.yaml --kernel sendzc-provided-rfc --coverage --quiet --report text --out out/coverage.txt
+[ "$rc" = 0 ] || fail "npx uringspec run corpus/zc-basic.yaml --kernel sendzc-provided-rfc --coverage exited with $rc, expected 0"
+grep -Eq 'series coverage: [1-9][0-9]*/[0-9]+ added lines' out/coverage.txt ||
+  fail "no executed series line in out/coverage.txt: $(grep -m1 'series coverage' out/coverage.txt || echo 'no series coverage line')"
+
 timed version npx uringspec --version
 version="$(npx uringspec --version)"
 want="uringspec $(node -p 'require("./package.json").version')"
 [ "$version" = "$want" ] || fail "npx uringspec --version printed '$version', expected '$want'"
 
-log "ok: clone, setup, gate (exit 1, the RFC findings, 5 reports), --version in $(since "$T0") s"
+log "ok: clone, setup, gate (exit 1, the RFC findings, 5 reports), run --coverage (series lines mapped), --version in $(since "$T0") s"
