@@ -141,6 +141,12 @@ export interface KernelIdentity {
   uname?: string;
 }
 
+/** What a caller may follow while a run is under way. */
+export interface RunHooks {
+  /** An item's counters are written (a coverage run): mapping them may start before the run ends. */
+  onCoverage?: (id: string, coverage: ItemCoverage) => void;
+}
+
 export interface Target {
   readonly kind: 'host' | 'qemu';
   /**
@@ -154,5 +160,6 @@ export interface Target {
     files: TargetFile[],
     progress?: Progress,
     signal?: AbortSignal,
+    hooks?: RunHooks,
   ): Promise<{ results: ItemResult[]; info: TargetInfo }>;
 }

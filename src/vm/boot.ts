@@ -59,6 +59,8 @@ export interface BootParams extends Omit<BootArgs, 'start'> {
   onResult?: (r: QemuItemResult) => void;
   /** An item began in the guest (progress: what is running now, not only what finished). */
   onBegin?: (id: string) => void;
+  /** An item's counters are written (after onResult: they follow its END). */
+  onCoverage?: (r: QemuItemResult) => void;
   /**
    * Snapshot mode (see qemu-args.ts `wait`): `save` the guest at READY to this
    * file, or `restore` it from one instead of booting. QMP on `qmpSocket`.
@@ -212,6 +214,7 @@ export async function bootOnce(p: BootParams): Promise<BootResult> {
           if (typeof cov === 'string') return stop('protocol-error', cov);
           r.coverage = cov;
           gcda = undefined;
+          p.onCoverage?.(r);
           break;
         }
         case 'klog': {

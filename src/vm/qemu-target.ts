@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InfraError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
-import type { CrashReport, RunItem, Symbolizer, Target, TargetFile, TargetInfo, Triage } from '../core/target.ts';
+import type { CrashReport, RunHooks, RunItem, Symbolizer, Target, TargetFile, TargetInfo, Triage } from '../core/target.ts';
 import { chooseAccel, type Accel } from './accel.ts';
 import { bootOnce, type BootResult, type QemuItemResult } from './boot.ts';
 import { crashReport } from './crash-report.ts';
@@ -111,8 +111,9 @@ export class QemuTarget implements Target {
     files: TargetFile[],
     progress?: Progress,
     signal?: AbortSignal,
+    hooks?: RunHooks,
   ): Promise<{ results: QemuItemResult[]; info: TargetInfo }> {
-    const mine = this.queue.then(() => this.runAlone(items, files, progress, signal));
+    const mine = this.queue.then(() => this.runAlone(items, files, progress, signal, hooks));
     this.queue = mine.catch(() => {});
     return mine;
   }
@@ -122,6 +123,7 @@ export class QemuTarget implements Target {
     files: TargetFile[],
     progress?: Progress,
     signal?: AbortSignal,
+    hooks?: RunHooks,
   ): Promise<{ results: QemuItemResult[]; info: TargetInfo }> {
     const o = this.opts;
     const qemuBinary = o.qemuBinary ?? 'qemu-system-x86_64';
@@ -151,7 +153,7 @@ export class QemuTarget implements Target {
       const env: Env = { qemuBinary, initrd, accel, workDir };
       this.snap = { file: join(workDir, 'guest.state'), saved: false, broken: o.snapshot === false };
       this.info = { kind: 'qemu', kernel: o.label, accel, boots: 0, bootToFirstItemMs: [], triageBoots: 0, restores: 0 };
-      const main = await this.runBoots(items, env, undefined, progress, signal);
+      const main = await this.runBoots(items, env, undefined, progress, signal, hooks);
       if (o.triage !== false) await this.triage(items, main, env, progress, signal);
       return { results: items.map((it) => main.results.get(it.id) ?? missing(it.id)), info: this.info };
     } finally {
@@ -169,6 +171,7 @@ export class QemuTarget implements Target {
     only: number[] | undefined,
     progress?: Progress,
     signal?: AbortSignal,
+    hooks?: RunHooks,
   ): Promise<BootsRun> {
     const o = this.opts;
     const results = new Map<string, QemuItemResult>();
@@ -219,6 +222,7 @@ export class QemuTarget implements Target {
           ? { coverageDir: join(o.coverageDir, `boot-${this.info.boots}`), coverageBase: join(o.coverageDir, 'base') }
           : {}),
         onResult: record,
+        ...(hooks?.onCoverage ? { onCoverage: (r: QemuItemResult) => r.coverage && hooks.onCoverage!(r.id, r.coverage) } : {}),
         onBegin: (id) => {
           if (!only) progress?.({ phase: 'item', done: results.size, total: items.length, detail: `${id}: running` });
         },

@@ -16,7 +16,7 @@ export interface BatchRunner {
 
 /** A coverage target: each batch's counters folded onto the series' lines, each scenario's handed to onScenario. */
 export interface BatchCoverage {
-  fold: Omit<FoldRequest, 'results' | 'onScenario'>;
+  fold: Omit<FoldRequest, 'onScenario'>;
   onScenario: (s: ScenarioLines) => void;
 }
 

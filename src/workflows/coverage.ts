@@ -1,19 +1,19 @@
 // `--coverage` (gate and run): which added lines of the series the scenarios
 // executed. The scenarios run on the patched recipe's coverage variant (gcov
 // in io_uring/); the QEMU target writes each item's counters under a work
-// directory; here they are mapped, one item at a time, onto the lines the
-// series adds (coverage/series-lines.ts on the build's branch) and folded
+// directory; here they are solved by gcov as the guest sends them and
+// mapped, one item at a time, onto the lines the series adds (coverage/series-lines.ts on the build's branch) and folded
 // into KernelRun.coverage. Each item's files are deleted once folded unless
 // the run keeps its work directory.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gcovVersion, itemCounts } from '../coverage/gcov.ts';
+import { gcovVersion, itemCounts, type GcovBuild, type ItemCounts } from '../coverage/gcov.ts';
 import { CoverageFolder, type ScenarioLines, type SeriesCoverage } from '../coverage/series-coverage.ts';
 import { seriesLines } from '../coverage/series-lines.ts';
 import { InfraError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
-import type { ItemResult } from '../core/target.ts';
+import type { ItemCoverage, ItemResult } from '../core/target.ts';
 import { preparePatches } from '../kernel/apply-patches.ts';
 import type { BuiltKernel } from '../kernel/build.ts';
 import { findRecipe } from '../kernel/recipe.ts';
@@ -40,7 +40,6 @@ export async function seriesOf(built: BuiltKernel, baseline: string | undefined)
 }
 
 export interface FoldRequest {
-  results: ItemResult[];
   built: BuiltKernel;
   series: number[];
   /** Delete each item's counter files once folded. */
@@ -50,37 +49,66 @@ export interface FoldRequest {
   onScenario?: (s: ScenarioLines) => void;
 }
 
-/** Maps every item's counters onto the series' added lines, one item at a time (the next one solved meanwhile). */
-export async function foldCoverage(r: FoldRequest): Promise<SeriesCoverage> {
-  await gcovVersion();
-  const { built } = r;
-  if (!built.gcov) throw new InfraError(`${built.name} is not a gcov build: no coverage to map`);
-  const map = await seriesLines({ tree: built.tree, branch: built.branch, patches: built.patches, series: r.series });
-  const folder = new CoverageFolder(map, built.name);
-  // gcov names sources under the tree the build compiled, which may be another cache's
-  const build = { notes: built.gcov.dir, objDir: built.gcov.objDir, tree: built.builtTree };
-  // gcov solves the next item while this one is folded (two processes on two cores), folded in order
-  const counts = (item: ItemResult) => (item.coverage ? itemCounts(item.coverage.dir, build, item.coverage.base) : undefined);
-  let next = r.results[0] ? counts(r.results[0]) : undefined;
-  for (const [n, item] of r.results.entries()) {
-    const mine = next;
-    next = r.results[n + 1] ? counts(r.results[n + 1]!) : undefined;
-    // a failure of the next one is awaited (and thrown) in its turn, never left unhandled
-    next?.catch(() => {});
-    if (!item.coverage || !mine) {
-      folder.missing(
-        item.id,
-        item.status === 'exited' ? 'the guest sent no counters' : `${item.status}: the guest could not send its counters`,
-      );
-      continue;
-    }
-    r.progress?.({ phase: 'coverage', done: n + 1, total: r.results.length, detail: item.id });
-    const { counts: c, unmapped } = await mine;
-    const lines = folder.add(item.id, c, unmapped);
-    r.onScenario?.(lines);
-    if (r.cleanup) await rm(item.coverage.dir, { recursive: true, force: true });
+/**
+ * A run's coverage, folded as it goes: gcov solves each item's counters as soon as the guest has sent them
+ * (onCoverage, a RunHooks hook), one process at a time on the core the single-vCPU guest leaves free, so
+ * after the run only what is left is solved (two at a time) and every item is mapped, in order. Solving is
+ * pure (counters in, line counts out): the result is the same whichever way an item was solved.
+ */
+export class CoverageFold {
+  /** Counters solved or being solved, by the item's counter dir (a replay has its own dir). */
+  private readonly solved = new Map<string, Promise<ItemCounts>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly build: GcovBuild | undefined;
+
+  constructor(private readonly r: FoldRequest) {
+    const { built } = r;
+    // gcov names sources under the tree the build compiled, which may be another cache's
+    this.build = built.gcov ? { notes: built.gcov.dir, objDir: built.gcov.objDir, tree: built.builtTree } : undefined;
   }
-  return folder.result();
+
+  /** An item's counters arrived during the run: queued for gcov at once. */
+  readonly onCoverage = (_id: string, cov: ItemCoverage): void => {
+    if (!this.build || this.solved.has(cov.dir)) return;
+    const p = this.queue.then(() => this.solve(cov));
+    // a failure is awaited (and thrown) when its item is folded, never left unhandled
+    p.catch(() => {});
+    this.queue = p.catch(() => {});
+    this.solved.set(cov.dir, p);
+  };
+
+  private solve(cov: ItemCoverage): Promise<ItemCounts> {
+    return itemCounts(cov.dir, this.build!, cov.base);
+  }
+
+  async fold(results: ItemResult[]): Promise<SeriesCoverage> {
+    await gcovVersion();
+    const { built } = this.r;
+    if (!this.build) throw new InfraError(`${built.name} is not a gcov build: no coverage to map`);
+    const map = await seriesLines({ tree: built.tree, branch: built.branch, patches: built.patches, series: this.r.series });
+    const folder = new CoverageFolder(map, built.name);
+    // what was not solved during the run: the next item is solved while this one is folded
+    const counts = (item: ItemResult) => (item.coverage ? (this.solved.get(item.coverage.dir) ?? this.solve(item.coverage)) : undefined);
+    let next = results[0] ? counts(results[0]) : undefined;
+    for (const [n, item] of results.entries()) {
+      const mine = next;
+      next = results[n + 1] ? counts(results[n + 1]!) : undefined;
+      next?.catch(() => {});
+      if (!item.coverage || !mine) {
+        folder.missing(
+          item.id,
+          item.status === 'exited' ? 'the guest sent no counters' : `${item.status}: the guest could not send its counters`,
+        );
+        continue;
+      }
+      this.r.progress?.({ phase: 'coverage', done: n + 1, total: results.length, detail: item.id });
+      const { counts: c, unmapped } = await mine;
+      const lines = folder.add(item.id, c, unmapped);
+      this.r.onScenario?.(lines);
+      if (this.r.cleanup) await rm(item.coverage.dir, { recursive: true, force: true });
+    }
+    return folder.result();
+  }
 }
 
 /** Scenarios whose verdict on the coverage kernel differs from the plain kernel's (the gate keeps the plain verdicts). */

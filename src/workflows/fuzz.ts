@@ -192,14 +192,6 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   const { target, label, identity, oracle, kind, cov, elapsed, deadline, generateUntil, t0 } = o;
   // how reproducer headers name the kernel (a recipe by its Debian base and series)
   const kernelLine = (await describeKernel(r.choice, { label, identity })).line;
-  // a coverage build: every scenario's series lines, by scenario id, as each batch is folded
-  const linesOf = new Map<string, ReadonlySet<string>>();
-  const lineCoverage: BatchCoverage | undefined = cov
-    ? {
-        fold: { built: cov.built, series: await seriesOf(cov.built, 'baseline'), cleanup: true },
-        onScenario: (s) => linesOf.set(s.id, s.lines),
-      }
-    : undefined;
   // where the batch under way is (the status line shows it: a guest batch takes a minute or more)
   const inBatch = { phase: '', done: 0, total: 0 };
   const batchProgress = (e: { phase: string; done?: number; total?: number }) => {
@@ -208,6 +200,15 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
     if (e.done !== undefined) inBatch.done = e.done;
     if (e.total !== undefined) inBatch.total = e.total;
   };
+  const now = () => (inBatch.phase ? `; now: ${inBatch.phase}${inBatch.total ? ` ${inBatch.done}/${inBatch.total}` : ''}` : '');
+  // a coverage build: every scenario's series lines, by scenario id, as each batch is folded
+  const linesOf = new Map<string, ReadonlySet<string>>();
+  const lineCoverage: BatchCoverage | undefined = cov
+    ? {
+        fold: { built: cov.built, series: await seriesOf(cov.built, 'baseline'), cleanup: true, progress: batchProgress },
+        onScenario: (s) => linesOf.set(s.id, s.lines),
+      }
+    : undefined;
   const run = batchRunner(target, oracle, label, batchProgress, r.signal, lineCoverage);
   const observe = (sc: Scenario, res: ScenarioResult): FuzzObservation => {
     const lines = linesOf.get(sc.id);
@@ -219,15 +220,23 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   const corpusInputs = [r.corpusDir, ...(existsSync(r.foundDir) && !inside(r.foundDir, r.corpusDir) ? [r.foundDir] : [])];
   const corpusRefs = allScenarios(loadSpecsOrThrow(corpusInputs));
   r.log(`[fuzz] running the corpus first (${corpusRefs.length} scenarios) on ${label}: what it shows is not new`);
+  // the corpus takes a minute in a guest: a line every LOG_EVERY_MS meanwhile too
+  const corpusTimer = setInterval(
+    () => r.log(`[fuzz ${fmtTime(elapsed())}] corpus (${corpusRefs.length} scenarios${now()})`),
+    LOG_EVERY_MS,
+  );
+  corpusTimer.unref();
   const corpusRun = await runScenarios({
     refs: corpusRefs,
     target,
     oracle,
     label,
     reproduce: () => '',
+    progress: batchProgress,
     ...signalOf(r),
     ...(lineCoverage ? { coverage: { ...lineCoverage.fold, onScenario: lineCoverage.onScenario } } : {}),
-  });
+  }).finally(() => clearInterval(corpusTimer));
+  Object.assign(inBatch, { phase: '', done: 0, total: 0 });
   const corpusLines = new Set<string>();
   const known = new Map<string, string>();
   /** The model rules of each known crash (corpus, then minimized findings). */
@@ -278,7 +287,7 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
     const b = synth.boundaryCoverage();
     return (
       `[fuzz ${fmtTime(elapsed())}] ${scenarios} scenarios (${(scenarios / Math.max(elapsed(), 1e-3)).toFixed(1)}/s, ${synth.inBoundaryPhase ? 'boundary phase' : 'feedback phase'}` +
-      (inBatch.phase ? `; now: ${inBatch.phase}${inBatch.total ? ` ${inBatch.done}/${inBatch.total}` : ''}` : '') +
+      now() +
       `), ` +
       `coverage ${Object.entries(cov)
         .map(([s, n]) => `${n} ${s}`)

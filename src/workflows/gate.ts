@@ -26,7 +26,7 @@ import { exitCodeOf, newReport, type KernelRun, type RunReport, type SeriesRef }
 import { gateBisect } from './gate-bisect.ts';
 import { allScenarios, scenarioOf, type LoadedSpec, type ScenarioRef } from '../specs/load.ts';
 import { corpusIdentity, shardOf, type Shard } from '../specs/select.ts';
-import { coverageWorkDir, foldCoverage, seriesOf, verdictDiffs } from './coverage.ts';
+import { CoverageFold, coverageWorkDir, seriesOf, verdictDiffs } from './coverage.ts';
 
 export interface GateKernel {
   /** Recipe name or file, an image path, or a recipe built in memory (`gate --series`). */
@@ -175,12 +175,14 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     const { target, label, built } = made;
     const { items, files } = scenarioItems(refs, compiled, 'qemu');
     const progress: Progress = (e) => o.progress({ ...e, phase: `${label}: ${e.phase}` });
-    const run = await target.run(items, files, progress, o.signal);
-    const oracle = await modelOracle(patchedKernel!.profile);
-    const results = judgeItems(refs, run.results, oracle, (r) => reproduceCommand(r, patchedKernel!, made));
     const baselineName = typeof baselineKernel?.kernel === 'string' ? baselineKernel.kernel : undefined;
     const series = await seriesOf(built!, baselineName);
-    const coverage = await foldCoverage({ results: run.results, built: built!, series, cleanup: !o.keep, progress });
+    // counters are mapped as the guest sends them, not all after the run
+    const fold = new CoverageFold({ built: built!, series, cleanup: !o.keep, progress });
+    const run = await target.run(items, files, progress, o.signal, { onCoverage: fold.onCoverage });
+    const oracle = await modelOracle(patchedKernel!.profile);
+    const results = judgeItems(refs, run.results, oracle, (r) => reproduceCommand(r, patchedKernel!, made));
+    const coverage = await fold.fold(run.results);
     return { results, coverage };
   };
   const failures: GateFailure[] = [];

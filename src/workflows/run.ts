@@ -13,7 +13,7 @@ import { newReport, type KernelRun, type RunReport } from '../report/report.ts';
 import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
 import { corpusIdentity } from '../specs/select.ts';
 import type { makeTarget } from '../exec/targets.ts';
-import { foldCoverage, seriesOf, type FoldRequest } from './coverage.ts';
+import { CoverageFold, seriesOf, type FoldRequest } from './coverage.ts';
 import { openTarget, type TargetChoice } from './target.ts';
 
 export interface RunOptions {
@@ -29,21 +29,23 @@ export interface RunOptions {
   signal?: AbortSignal;
   compiled?: CompiledProgram;
   /** A coverage target (TargetChoice.coverage): map each scenario's counters onto the series' added lines. */
-  coverage?: Omit<FoldRequest, 'results'>;
+  coverage?: FoldRequest;
 }
 
 export async function runScenarios(opts: RunOptions): Promise<KernelRun> {
   const compiled = opts.compiled ?? (await buildSuite(opts.refs, opts.signal ? { signal: opts.signal } : {}));
   const { items, files } = scenarioItems(opts.refs, compiled, opts.target.kind);
   if (opts.target.kind === 'qemu') checkGuestMemory(opts.refs, files);
-  const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal);
+  // counters are mapped as the guest sends them, not all after the run
+  const fold = opts.coverage ? new CoverageFold(opts.coverage) : undefined;
+  const { results, info } = await opts.target.run(items, files, opts.progress, opts.signal, fold ? { onCoverage: fold.onCoverage } : {});
   return {
     label: opts.label,
     profile: opts.oracle.profile,
     target: info,
     ...(opts.image ? { image: opts.image } : {}),
     results: judgeItems(opts.refs, results, opts.oracle, opts.reproduce),
-    ...(opts.coverage ? { coverage: await foldCoverage({ ...opts.coverage, results }) } : {}),
+    ...(fold ? { coverage: await fold.fold(results) } : {}),
   };
 }
 

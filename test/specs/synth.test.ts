@@ -139,6 +139,35 @@ describe('synthesizer: reaches the whole spec language', () => {
   }, 120_000);
 });
 
+describe('synthesizer: what the series is about', () => {
+  it('most send_zc requests are FIXED_BUF (sites.ts setChance), and the boundary phase makes bundles over registered-buffer rings', () => {
+    // random draws: a flag's chance is its setChance once every value has been seen
+    const rng = new Rng(3);
+    const zcs = Array.from({ length: 300 }, () => buildScenario({ rng, limits: MODEL_LIMITS, boundaryBias: 0 }).value as ScenarioT)
+      .flatMap((sc) => sc.steps)
+      .flatMap((st) => ('send_zc' in st ? [st.send_zc] : []));
+    const share = (f: string) => zcs.filter((z) => (z.flags ?? []).includes(f as never)).length / zcs.length;
+    expect(zcs.length).toBeGreaterThan(100);
+    expect(share('FIXED_BUF')).toBeGreaterThan(0.55);
+    expect(share('BUNDLE')).toBeGreaterThan(0.3);
+    expect(share('POLL_FIRST')).toBeLessThan(0.3);
+    // the first 600 boundary rows: FIXED_BUF bundles selecting a ring of registered-buffer entries
+    const s = new Synth({ seed: 1, limits: MODEL_LIMITS, maxBoundaryRows: 600 });
+    const fixedBundles = s
+      .next(600)
+      .filter(({ scenario: sc }) =>
+        sc.steps.some(
+          (st) =>
+            'send_zc' in st &&
+            st.send_zc.flags.includes('FIXED_BUF') &&
+            st.send_zc.flags.includes('BUNDLE') &&
+            sc.buffer_rings.some((r) => r.bgid === st.send_zc.buf_group && r.buffers.some((e) => 'regbuf' in e)),
+        ),
+      );
+    expect(fixedBundles.length).toBeGreaterThan(25);
+  });
+});
+
 describe('synthesizer: boundary values', () => {
   const built = () => {
     const out = [];
@@ -148,8 +177,8 @@ describe('synthesizer: boundary values', () => {
   };
 
   it('numbers take their limits in the boundary phase: schema edges, the ABI bit widths, the model limits, relational values', () => {
-    const s = new Synth({ seed: 1, limits: MODEL_LIMITS, maxBoundaryRows: 400 });
-    const labels = new Set(s.next(400).flatMap((c) => [...c.built.labels].map(([k, l]) => `${k.replace(/\[\d+\]/g, '[]')}=${l}`)));
+    const s = new Synth({ seed: 1, limits: MODEL_LIMITS, maxBoundaryRows: 600 });
+    const labels = new Set(s.next(600).flatMap((c) => [...c.built.labels].map(([k, l]) => `${k.replace(/\[\d+\]/g, '[]')}=${l}`)));
     for (const want of [
       'buffer_rings[].buffers[].regbuf.index=past-table',
       'buffer_rings[].buffers[].regbuf.index=2^16',
@@ -163,6 +192,7 @@ describe('synthesizer: boundary values', () => {
       'buffer_rings[].entries=PEEK_MAX_IMPORT',
       'steps[].send_zc.len=first-entry',
       'registered_buffers.placement.page_offset=max',
+      'socket.sndbuf=ring-bytes/4',
     ])
       expect(labels).toContain(want);
   });

@@ -140,13 +140,19 @@ describe.skipIf(!images)('QEMU target on the recipe kernels', () => {
     async () => {
       const dir = wd();
       const t = new QemuTarget({ image: covImage!, label: 'rfc-coverage', accel: 'auto', coverageDir: dir });
+      // the counters are handed over as they arrive (the fold solves them while the guest runs on)
+      const arrived: [string, string][] = [];
       const { results } = await t.run(
         [item('smoke', 'uring-smoke'), item('bytes', 'echo-bytes'), item('crash', 'crash'), item('after', 'uring-smoke')],
         progs.files,
+        undefined,
+        undefined,
+        { onCoverage: (id, c) => arrived.push([id, c.dir]) },
       );
       const by = Object.fromEntries(results.map((r) => [r.id, r]));
       expect(by.crash!.status).toBe('crashed');
       expect(by.crash!.coverage).toBeUndefined();
+      expect(arrived).toEqual(['smoke', 'bytes', 'after'].map((id) => [id, by[id]!.coverage!.dir]));
       const netGcda = expect.stringMatching(/obj\/linux-6\.12\.8-[0-9a-f]+\/io_uring\/net\.gcda$/);
       for (const id of ['smoke', 'bytes', 'after']) {
         const c = by[id]!.coverage!;

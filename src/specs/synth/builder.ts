@@ -106,7 +106,8 @@ class Builder {
       const seen = this.o.seen;
       const fresh = (j: number) => !seen!.has(features[j]!) || [...(below?.[j] ?? [])].some((f) => !seen!.has(f));
       const unseen = seen ? features.map((_, j) => j).filter((j) => weights[j]! > 0 && fresh(j)) : [];
-      i = unseen.length ? this.o.rng.pick(unseen) : this.o.rng.weighted(weights);
+      // unseen choices first, in proportion to their weights (a hint's weights say what the series is about)
+      i = unseen.length ? unseen[this.o.rng.weighted(unseen.map((j) => weights[j]!))]! : this.o.rng.weighted(weights);
     }
     this.trace.set(key, i);
     this.structure.add(features[i]!);
@@ -205,7 +206,7 @@ class Builder {
         mask = 0;
         el.values.forEach((v, i) => {
           const unseen = this.o.seen && !this.o.seen.has(`${pattern}=${v}`);
-          if (this.o.rng.chance(unseen ? 0.5 : (hint.setDensity ?? 1.2) / el.values.length)) mask |= 1 << i;
+          if (this.o.rng.chance(unseen ? 0.5 : (hint.setChance?.[v] ?? (hint.setDensity ?? 1.2) / el.values.length))) mask |= 1 << i;
         });
       }
       this.trace.set(`${key}#set`, mask);

@@ -50,6 +50,8 @@ export interface Hint {
   randomLength?: [number, number];
   /** A set of flags: how many of its values a random draw holds on average (default 1.2). */
   setDensity?: number;
+  /** A set of flags: the chance of a value in a random draw, by value (setDensity spreads evenly over the others). */
+  setChance?: Record<string, number>;
   /** Sibling keys to build before this one (their values are its context). */
   after?: string[];
   /** Leave out the schema's own min/max edges (waits: the scenario's timeout bounds them). */
@@ -86,6 +88,7 @@ function computeRegbufs(r: Obj | Obj[]): Reg[] {
   return Array.from({ length: num(r.count) ?? 1 }, () => ({ size: num(r.size) ?? PAGE_SIZE, pageOffset: po(r.placement) }));
 }
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const arr = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
 export const ringsOf = (root: Obj): Obj[] => arr(root.buffer_rings);
 export const classicsOf = (root: Obj): Obj[] => arr(root.provided_buffers);
@@ -301,7 +304,17 @@ export const HINTS: Record<string, Hint> = {
   'provided_buffers[].bid': { choices: [k('0', 0), k('max', 0xffff)] },
   'provided_buffers[].regbuf': { after: ['abi'] },
 
-  'socket.sndbuf': { present: 0.15, ...bytes(1 << 20) },
+  // a small send buffer is where sends go short (the retry rules of MSG_WAITALL and bundles)
+  'socket.sndbuf': {
+    present: 0.3,
+    ...bytes(1 << 20),
+    // a quarter of what a bundle over the fullest ring sends: the send cannot complete at once
+    choices: [
+      c('ring-bytes/4', (ctx) =>
+        Math.max(1024, Math.floor(Math.max(0, ...ringsOf(ctx.root).map((r) => sum(groupLens(ctx.root, num(r.bgid))))) / 4)),
+      ),
+    ],
+  },
   'socket.rcvbuf': { present: 0.1, ...bytes(1 << 20) },
   'socket.type': {},
 
@@ -312,8 +325,8 @@ export const HINTS: Record<string, Hint> = {
     unit: 'datagrams',
   },
   'steps[]': { branches: { send_zc: 5, send: 3, wait: 1, submit: 1, peer_recv: 1, peer_drain: 1, ring_add: 1 } },
-  // FIXED_BUF is what the RFC is about
-  'send_zc.flags': { setDensity: 1.6 },
+  // FIXED_BUF is what the RFC is about, bundles its second half
+  'send_zc.flags': { present: 0.9, setChance: { FIXED_BUF: 0.7, BUNDLE: 0.45, REPORT_USAGE: 0.2, POLL_FIRST: 0.15 } },
   'send_zc.len': {
     choices: opLen,
     random: opRandom,
