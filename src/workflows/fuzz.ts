@@ -241,15 +241,22 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   const known = new Map<string, string>();
   /** The model rules of each known crash (corpus, then minimized findings). */
   const crashRules: RuleId[][] = [];
+  /** The model's reasons for having no oracle, of scenarios that crashed (numbers left out). */
+  const crashReasons = new Set<string>();
+  /** Every path that crashed is avoided from here on: a known crash again costs a reboot and a replay for nothing. */
+  const steerAround = (seen: FuzzObservation, sig: string) => {
+    if (!sig.startsWith('crash')) return;
+    const p = seen.prediction;
+    if (p.kind === 'no-oracle') crashReasons.add(reasonKey(p.reason));
+    else if (p.kind === 'prediction' && !crashRules.some((k) => sameRules(k, p.rules))) crashRules.push(p.rules);
+  };
   const corpusFeatures = new Set<string>();
   corpusRun.results.forEach((res, i) => {
     const sc = corpusRefs[i]!.spec.spec.scenarios[corpusRefs[i]!.index]!;
     const sig = findingSignature(res);
-    if (sig && !known.has(sig)) {
-      known.set(sig, sc.id);
-      crashRules.push(...crashRulesOf(oracle, sc, sig));
-    }
+    if (sig && !known.has(sig)) known.set(sig, sc.id);
     const seen = observe(sc, res);
+    if (sig) steerAround(seen, sig);
     for (const l of seen.lines ?? []) corpusLines.add(l);
     for (const f of featuresOf(FEEDBACK_SOURCES, seen)) corpusFeatures.add(f);
   });
@@ -326,8 +333,10 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
         if (!more.length) throw new Error('the synthesizer made no valid scenario (a uringspec bug)');
         for (const c of more) {
           const p = oracle.predict(c.scenario);
-          // the model cannot judge it: only a crash could come of it, and a run costs the same
-          if (p.kind === 'no-oracle' && skipRng.chance(NO_ORACLE_SKIP)) skippedNoOracle++;
+          // the model cannot judge it: only a crash could come of it, and a run costs the same (the more so
+          // where the same reason already crashed: most likely the same crash again)
+          if (p.kind === 'no-oracle' && skipRng.chance(crashReasons.has(reasonKey(p.reason)) ? CRASH_SKIP : NO_ORACLE_SKIP))
+            skippedNoOracle++;
           // it goes where a known crash went (every rule of one): a reboot for nothing new, most likely
           else if (p.kind === 'prediction' && crashRules.some((cr) => cr.every((x) => p.rules.includes(x))) && skipRng.chance(CRASH_SKIP))
             skippedCrash++;
@@ -356,9 +365,8 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
           claimed.add(sig);
           pending.push({ c, res, sig, index: scenarios + j });
           r.log(`[fuzz] new: ${sig}  (${c.scenario.id}, ${c.origin}: ${c.detail.slice(0, 80)})`);
-          // steer around a new crash at once (its rules as generated; the minimized ones are fewer)
-          crashRules.push(...crashRulesOf(oracle, c.scenario, sig));
         }
+        steerAround(seen, sig);
       });
       scenarios += cands.length;
       coverage.push({
@@ -451,11 +459,8 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   return result;
 }
 
-/** The rules of a crash's scenario, to steer around it; none for other signatures or without a prediction. */
-function crashRulesOf(oracle: Oracle, sc: Scenario, sig: string): RuleId[][] {
-  const p = oracle.predict(sc);
-  return sig.startsWith('crash') && p.kind === 'prediction' ? [p.rules] : [];
-}
+const reasonKey = (reason: string) => reason.replace(/\d+/g, 'N');
+const sameRules = (a: RuleId[], b: RuleId[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /** A signature seen for the first time, with the scenario that showed it. */
 interface NewFinding {
