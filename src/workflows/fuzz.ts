@@ -117,7 +117,7 @@ export interface FuzzResult {
   scenarios: number;
   /** Generated scenarios not run because the model has no oracle for them (NO_ORACLE_SKIP of them). */
   skippedNoOracle: number;
-  /** Generated scenarios not run because they use every rule a known crash used (CRASH_SKIP of them). */
+  /** Generated scenarios not run because they use every rule of a scenario that crashed or left a completion missing (CRASH_SKIP of them). */
   skippedCrash: number;
   batches: number;
   /** Time spent running generated batches (compile + target), without the corpus run and minimization. */
@@ -239,16 +239,19 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   Object.assign(inBatch, { phase: '', done: 0, total: 0 });
   const corpusLines = new Set<string>();
   const known = new Map<string, string>();
-  /** The model rules of each known crash (corpus, then minimized findings). */
-  const crashRules: RuleId[][] = [];
-  /** The model's reasons for having no oracle, of scenarios that crashed (numbers left out). */
-  const crashReasons = new Set<string>();
-  /** Every path that crashed is avoided from here on: a known crash again costs a reboot and a replay for nothing. */
+  /** The model rules of each scenario that crashed or left a completion missing (corpus, then this run). */
+  const costlyRules: RuleId[][] = [];
+  /** The model's reasons for having no oracle, of those scenarios (numbers left out). */
+  const costlyReasons = new Set<string>();
+  /**
+   * Every path that crashed or left a completion missing is avoided from here on: the same again costs a reboot
+   * and a replay, or the end-of-scenario wait for a CQE that does not come (1 s), and teaches nothing.
+   */
   const steerAround = (seen: FuzzObservation, sig: string) => {
-    if (!sig.startsWith('crash')) return;
+    if (!sig.startsWith('crash') && !sig.startsWith('fail:cqe.count')) return;
     const p = seen.prediction;
-    if (p.kind === 'no-oracle') crashReasons.add(reasonKey(p.reason));
-    else if (p.kind === 'prediction' && !crashRules.some((k) => sameRules(k, p.rules))) crashRules.push(p.rules);
+    if (p.kind === 'no-oracle') costlyReasons.add(reasonKey(p.reason));
+    else if (p.kind === 'prediction' && !costlyRules.some((k) => sameRules(k, p.rules))) costlyRules.push(p.rules);
   };
   const corpusFeatures = new Set<string>();
   corpusRun.results.forEach((res, i) => {
@@ -335,10 +338,10 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
           const p = oracle.predict(c.scenario);
           // the model cannot judge it: only a crash could come of it, and a run costs the same (the more so
           // where the same reason already crashed: most likely the same crash again)
-          if (p.kind === 'no-oracle' && skipRng.chance(crashReasons.has(reasonKey(p.reason)) ? CRASH_SKIP : NO_ORACLE_SKIP))
+          if (p.kind === 'no-oracle' && skipRng.chance(costlyReasons.has(reasonKey(p.reason)) ? CRASH_SKIP : NO_ORACLE_SKIP))
             skippedNoOracle++;
-          // it goes where a known crash went (every rule of one): a reboot for nothing new, most likely
-          else if (p.kind === 'prediction' && crashRules.some((cr) => cr.every((x) => p.rules.includes(x))) && skipRng.chance(CRASH_SKIP))
+          // it goes where a crash or a missing completion went (every rule of one): time for nothing new, most likely
+          else if (p.kind === 'prediction' && costlyRules.some((cr) => cr.every((x) => p.rules.includes(x))) && skipRng.chance(CRASH_SKIP))
             skippedCrash++;
           else cands.push(c);
         }

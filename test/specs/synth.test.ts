@@ -187,7 +187,7 @@ describe('synthesizer: boundary values', () => {
       'buffer_rings[].buffers[].regbuf.offset=page-end',
       'buffer_rings[].buffers[].regbuf.len=cross-page',
       'buffer_rings[].buffers[].regbuf.len=to-end',
-      'registered_buffers.size=max',
+      'registered_buffers.size=64 KiB+1',
       'registered_buffers.size=UDP_MAX+1',
       'buffer_rings[].entries=PEEK_MAX_IMPORT',
       'steps[].send_zc.len=first-entry',
@@ -195,6 +195,21 @@ describe('synthesizer: boundary values', () => {
       'socket.sndbuf=ring-bytes/4',
     ])
       expect(labels).toContain(want);
+    expect(labels).toContain('steps[].send_zc.len=max');
+  });
+
+  it('memory the guest fills or pins stays within 1 MiB a buffer in the boundary phase (a send len does not)', () => {
+    const s = new Synth({ seed: 1, limits: MODEL_LIMITS, maxBoundaryRows: 600 });
+    const sizes: number[] = [];
+    const walk = (o: unknown, key: string): void => {
+      if (Array.isArray(o)) o.forEach((x) => walk(x, key));
+      else if (o && typeof o === 'object') for (const [k, v] of Object.entries(o)) walk(v, k);
+      else if (key === 'size' && typeof o === 'number') sizes.push(o);
+    };
+    for (const c of s.next(600)) walk(c.scenario, '');
+    expect(sizes.length).toBeGreaterThan(500);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(1 << 20);
+    expect(sizes.filter((n) => n > 65536).length).toBeGreaterThan(20);
   });
 
   it('a boundary label means the same boundary in another context: at-end is the named buffer size', () => {

@@ -124,7 +124,7 @@ const command: Command = {
     const lines = [
       `fuzz seed ${seed}: ${r.scenarios} scenario(s) in ${r.batches} batch(es) on ${r.label} (model ${r.profile}), ${r.failures} failing, ` +
         `${r.findings.length} new finding(s), ${r.known.length} known, ${r.seconds.toFixed(1)} s`,
-      `  generated: ${r.synth.built} built, ${r.synth.repaired} repaired, ${r.synth.rejected} rejected, ${r.skippedNoOracle} not run (no oracle), ${r.skippedCrash} not run (a known crash's path); ` +
+      `  generated: ${r.synth.built} built, ${r.synth.repaired} repaired, ${r.synth.rejected} rejected, ${r.skippedNoOracle} not run (no oracle), ${r.skippedCrash} not run (where a crash or a missing completion went); ` +
         `${Object.entries(r.synth.byOrigin)
           .map(([o, n]) => `${n} ${o}`)
           .join(', ')}; boundary items ${r.synth.boundary.covered}/${r.synth.boundary.wanted}`,

@@ -287,6 +287,7 @@ export function boundaryValues(node: SchemaNode, ctx: SiteCtx, hint: Hint): { la
   // relational labels are kept even where they coincide; a generic value already present adds no level
   const add = (label: string, value: unknown, generic = true) => {
     if (value === undefined || out.some((c) => c.label === label || (generic && c.value === value)) || !accepts(node, value)) return;
+    if (generic && hint.edgeCap !== undefined && typeof value === 'number' && value > hint.edgeCap) return;
     out.push({ label, value });
   };
   for (const ch of hint.choices ?? []) add(ch.label, ch.value(ctx), false);
