@@ -158,6 +158,8 @@ const MINIMIZE_ROUNDS = 16;
 const MIN_BATCH = 20;
 /** Share of a time budget kept for minimizing the findings at the end. */
 const MINIMIZE_SHARE = 0.25;
+/** Time a budget keeps for running the minimized findings once more (one batch: a compile and a boot). */
+const RERUN_RESERVE_MS = 30_000;
 /** Crashing (or hanging) candidates cost a reboot (or a timeout) each: they are tried a few at a time, stopping at the first that fails alike. */
 const CRASH_CHUNK = 4;
 
@@ -292,7 +294,9 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   let batchSeconds = 0;
   let failures = 0;
   let lastLog = 0;
+  let minimizing = false;
   const status = () => {
+    if (minimizing) return `[fuzz ${fmtTime(elapsed())}] ${scenarios} scenarios; minimizing ${pending.length} new finding(s)${now()}`;
     const cov = synth.pool.coverage();
     const b = synth.boundaryCoverage();
     return (
@@ -318,91 +322,99 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
   }, 1000);
   timer.unref();
   let infra: InfraError | undefined;
+  // the status line goes on every LOG_EVERY_MS until the findings are saved
   try {
-    while (!r.signal?.aborted && (r.count === undefined || scenarios < r.count) && performance.now() < generateUntil) {
-      if (synth.inBoundaryPhase && r.budgetMs !== undefined && performance.now() - t0 > BOUNDARY_SHARE * r.budgetMs) {
-        synth.endBoundaryPhase();
-        r.log(`[fuzz] boundary phase ends at ${Math.round(BOUNDARY_SHARE * 100)}% of the budget: feedback from here on`);
-      }
-      let n = r.count === undefined ? r.batch : Math.min(r.batch, r.count - scenarios);
-      // near the end of a budget, a batch no longer than the time left at the rate seen so far
-      if (generateUntil !== Infinity && batchSeconds > 0) {
-        const fits = Math.floor(((generateUntil - performance.now()) / 1000) * (scenarios / batchSeconds));
-        n = Math.max(Math.min(n, fits), Math.min(n, MIN_BATCH));
-      }
-      const cands: Candidate[] = [];
-      while (cands.length < n) {
-        const more = synth.next(n - cands.length);
-        if (!more.length) throw new Error('the synthesizer made no valid scenario (a uringspec bug)');
-        for (const c of more) {
-          const p = oracle.predict(c.scenario);
-          // the model cannot judge it: only a crash could come of it, and a run costs the same (the more so
-          // where the same reason already crashed: most likely the same crash again)
-          if (p.kind === 'no-oracle' && skipRng.chance(costlyReasons.has(reasonKey(p.reason)) ? CRASH_SKIP : NO_ORACLE_SKIP))
-            skippedNoOracle++;
-          // it goes where a crash or a missing completion went (every rule of one): time for nothing new, most likely
-          else if (p.kind === 'prediction' && costlyRules.some((cr) => cr.every((x) => p.rules.includes(x))) && skipRng.chance(CRASH_SKIP))
-            skippedCrash++;
-          else cands.push(c);
-        }
-      }
-      const tb = performance.now();
-      const results = await run(cands.map((c) => c.scenario));
-      batchSeconds += (performance.now() - tb) / 1000;
-      Object.assign(inBatch, { phase: '', done: 0, total: 0 });
-      if (r.signal?.aborted) break;
-      batches++;
-      results.forEach((res, j) => {
-        const c = cands[j]!;
-        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-        if (res.status === 'error') harnessErrors.push({ id: c.scenario.id, summary: res.summary });
-        const seen = observe(c.scenario, res);
-        for (const l of seen.lines ?? []) generatedLines.add(l);
-        synth.feedback(c, featuresOf(FEEDBACK_SOURCES, seen));
-        const sig = findingSignature(res);
-        if (!sig) return;
-        failures++;
-        const corpusId = known.get(sig);
-        if (corpusId) knownHit.set(sig, corpusId);
-        else if (!claimed.has(sig)) {
-          claimed.add(sig);
-          pending.push({ c, res, sig, index: scenarios + j });
-          r.log(`[fuzz] new: ${sig}  (${c.scenario.id}, ${c.origin}: ${c.detail.slice(0, 80)})`);
-        }
-        steerAround(seen, sig);
-      });
-      scenarios += cands.length;
-      coverage.push({
-        seconds: Math.round(elapsed()),
-        scenarios,
-        features: synth.pool.coverage(),
-        findings: pending.length,
-        ...(seriesTotal !== undefined ? { seriesLines: generatedLines.size } : {}),
-      });
-      logStatus();
-    }
-  } catch (e) {
-    // the target failed (QEMU killed, a guest that no longer boots): what was found so far is still saved
-    if (!(e instanceof InfraError) || r.signal?.aborted) throw e;
-    infra = e;
-    r.log(`[fuzz] stopped: ${e.message}`);
-  } finally {
-    clearInterval(timer);
-  }
-  // all new findings minimized together at the end: every round of every finding is one batch (one boot)
-  if (pending.length && !infra) {
-    r.log(`[fuzz] minimizing ${pending.length} new finding(s)`);
     try {
-      findings.push(...(await saveFindings(r, pending, run, oracle, label, kernelLine, kind, deadline)));
+      while (!r.signal?.aborted && (r.count === undefined || scenarios < r.count) && performance.now() < generateUntil) {
+        if (synth.inBoundaryPhase && r.budgetMs !== undefined && performance.now() - t0 > BOUNDARY_SHARE * r.budgetMs) {
+          synth.endBoundaryPhase();
+          r.log(`[fuzz] boundary phase ends at ${Math.round(BOUNDARY_SHARE * 100)}% of the budget: feedback from here on`);
+        }
+        let n = r.count === undefined ? r.batch : Math.min(r.batch, r.count - scenarios);
+        // near the end of a budget, a batch no longer than the time left at the rate seen so far
+        if (generateUntil !== Infinity && batchSeconds > 0) {
+          const fits = Math.floor(((generateUntil - performance.now()) / 1000) * (scenarios / batchSeconds));
+          n = Math.max(Math.min(n, fits), Math.min(n, MIN_BATCH));
+        }
+        const cands: Candidate[] = [];
+        while (cands.length < n) {
+          const more = synth.next(n - cands.length);
+          if (!more.length) throw new Error('the synthesizer made no valid scenario (a uringspec bug)');
+          for (const c of more) {
+            const p = oracle.predict(c.scenario);
+            // the model cannot judge it: only a crash could come of it, and a run costs the same (the more so
+            // where the same reason already crashed: most likely the same crash again)
+            if (p.kind === 'no-oracle' && skipRng.chance(costlyReasons.has(reasonKey(p.reason)) ? CRASH_SKIP : NO_ORACLE_SKIP))
+              skippedNoOracle++;
+            // it goes where a crash or a missing completion went (every rule of one): time for nothing new, most likely
+            else if (
+              p.kind === 'prediction' &&
+              costlyRules.some((cr) => cr.every((x) => p.rules.includes(x))) &&
+              skipRng.chance(CRASH_SKIP)
+            )
+              skippedCrash++;
+            else cands.push(c);
+          }
+        }
+        const tb = performance.now();
+        const results = await run(cands.map((c) => c.scenario));
+        batchSeconds += (performance.now() - tb) / 1000;
+        Object.assign(inBatch, { phase: '', done: 0, total: 0 });
+        if (r.signal?.aborted) break;
+        batches++;
+        results.forEach((res, j) => {
+          const c = cands[j]!;
+          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+          if (res.status === 'error') harnessErrors.push({ id: c.scenario.id, summary: res.summary });
+          const seen = observe(c.scenario, res);
+          for (const l of seen.lines ?? []) generatedLines.add(l);
+          synth.feedback(c, featuresOf(FEEDBACK_SOURCES, seen));
+          const sig = findingSignature(res);
+          if (!sig) return;
+          failures++;
+          const corpusId = known.get(sig);
+          if (corpusId) knownHit.set(sig, corpusId);
+          else if (!claimed.has(sig)) {
+            claimed.add(sig);
+            pending.push({ c, res, sig, index: scenarios + j });
+            r.log(`[fuzz] new: ${sig}  (${c.scenario.id}, ${c.origin}: ${c.detail.slice(0, 80)})`);
+          }
+          steerAround(seen, sig);
+        });
+        scenarios += cands.length;
+        coverage.push({
+          seconds: Math.round(elapsed()),
+          scenarios,
+          features: synth.pool.coverage(),
+          findings: pending.length,
+          ...(seriesTotal !== undefined ? { seriesLines: generatedLines.size } : {}),
+        });
+        logStatus();
+      }
     } catch (e) {
+      // the target failed (QEMU killed, a guest that no longer boots): what was found so far is still saved
       if (!(e instanceof InfraError) || r.signal?.aborted) throw e;
       infra = e;
-      r.log(`[fuzz] minimizing stopped: ${e.message}`);
+      r.log(`[fuzz] stopped: ${e.message}`);
     }
-  }
-  if (infra && pending.length && !findings.length) {
-    r.log(`[fuzz] saving ${pending.length} new finding(s) as generated (not minimized, not rerun)`);
-    findings.push(...(await saveFindings({ ...r, minimize: false }, pending, run, oracle, label, kernelLine, kind, deadline, false)));
+    // all new findings minimized together at the end: every round of every finding is one batch (one boot)
+    if (pending.length && !infra) {
+      r.log(`[fuzz] minimizing ${pending.length} new finding(s)`);
+      minimizing = true;
+      try {
+        findings.push(...(await saveFindings(r, pending, run, oracle, label, kernelLine, kind, deadline)));
+      } catch (e) {
+        if (!(e instanceof InfraError) || r.signal?.aborted) throw e;
+        infra = e;
+        r.log(`[fuzz] minimizing stopped: ${e.message}`);
+      }
+    }
+    if (infra && pending.length && !findings.length) {
+      r.log(`[fuzz] saving ${pending.length} new finding(s) as generated (not minimized, not rerun)`);
+      findings.push(...(await saveFindings({ ...r, minimize: false }, pending, run, oracle, label, kernelLine, kind, deadline, false)));
+    }
+  } finally {
+    clearInterval(timer);
   }
 
   const report = fuzzReport(findings, label, oracle.profile, corpusRun.target, elapsed(), !!r.signal?.aborted, infra);
@@ -515,11 +527,18 @@ async function saveFindings(
   /** Run the minimized scenarios once more (false: the target is gone; each keeps the result it was found with). */
   rerunThem = true,
 ): Promise<FuzzFinding[]> {
-  // past the budget a round judges nothing, which ends minimization with what it has
+  // a round that would end past the budget (at the pace of the longest round so far, with the final rerun's
+  // time kept) judges nothing, which ends minimization with what it has
+  let longestRound = 0;
   const timed =
     (evaluate: (b: Scenario[]) => Promise<(string | undefined)[]>) =>
-    async (b: Scenario[]): Promise<(string | undefined)[]> =>
-      performance.now() < deadline && !r.signal?.aborted ? evaluate(b) : b.map(() => undefined);
+    async (b: Scenario[]): Promise<(string | undefined)[]> => {
+      const t = performance.now();
+      if (t + longestRound + (rerunThem ? RERUN_RESERVE_MS : 0) >= deadline || r.signal?.aborted) return b.map(() => undefined);
+      const out = await evaluate(b);
+      longestRound = Math.max(longestRound, performance.now() - t);
+      return out;
+    };
   const shared = sharedBatches(run);
   const minimized = await Promise.all(
     fresh.map(async (f) => {

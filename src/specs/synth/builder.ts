@@ -175,7 +175,7 @@ class Builder {
         continue;
       }
       if (f.optional) {
-        const pr = hint.present ?? 0.5;
+        const pr = typeof hint.present === 'function' ? hint.present(ctxHere) : (hint.present ?? 0.5);
         const has = this.decide(
           `${w.key}#has`,
           2,

@@ -40,8 +40,8 @@ export interface Hint {
   random?: (ctx: SiteCtx, rng: Rng) => unknown;
   /** Patterns of other fields this one's boundaries depend on: the pairwise plan combines them. */
   relates?: string[];
-  /** Probability an optional key is present. */
-  present?: number;
+  /** Probability an optional key is present (in this context). */
+  present?: number | ((ctx: SiteCtx) => number);
   /** Weights of union branches, by branch name (schema-node.ts branchNames). */
   branches?: Record<string, number>;
   /** Boundary lengths of an array. */
@@ -315,7 +315,8 @@ export const HINTS: Record<string, Hint> = {
 
   // a small send buffer is where sends go short (the retry rules of MSG_WAITALL and bundles)
   'socket.sndbuf': {
-    present: 0.3,
+    // most where a ring holds registered-buffer entries: a FIXED_BUF bundle over them can outgrow the socket
+    present: (ctx) => (ringsOf(ctx.root).some((r) => arr(r.buffers).some((e) => e.regbuf)) ? 0.5 : 0.2),
     ...bytes(1 << 20),
     // a quarter of what a FIXED_BUF bundle over the fullest ring sends (its registered-buffer entries): the
     // send cannot complete at once
