@@ -6,6 +6,7 @@ import { parseEvents, type Observation } from '../../src/exec/events.ts';
 import { judge } from '../../src/judge/compare.ts';
 import { formatCqeFlags } from '../../src/model/cqe.ts';
 import { predict, CQE_F, noOracle } from '../../src/model/index.ts';
+import { resToString } from '../../src/model/prediction.ts';
 import { BufferBytes } from '../../src/model/bytes.ts';
 import { loadSpecFile } from '../../src/specs/load.ts';
 import { layoutOf } from '../../src/specs/layout.ts';
@@ -213,6 +214,31 @@ describe('judge on recorded host observations', () => {
     expect(v.summary).toBe(
       '2 difference(s); first: cqe 2 of user_data 1 (step 1 send) count: expected none, got res 0 flags 0 [send.result]',
     );
+    // past a zero-copy request's notification: the rule of the last CQE it should have posted
+    const third = recorded(
+      'zc-plain-tcp',
+      replaced('cqe step=2 ud=1 res=0 flags=0x8', [
+        'cqe step=2 ud=1 res=0 flags=0x8',
+        'cqe step=2 ud=1 res=0 flags=0x8',
+        'cqe step=2 ud=1 res=1 flags=0x8',
+      ]),
+    );
+    expect(judgeAs('baseline', third).diffs).toEqual([
+      {
+        where: 'cqe 3 of user_data 1 (step 1 send_zc)',
+        field: 'count',
+        expected: 'none',
+        got: 'res 0 flags NOTIF',
+        rule: 'zc.notif-after-result',
+      },
+      {
+        where: 'cqe 4 of user_data 1 (step 1 send_zc)',
+        field: 'count',
+        expected: 'none',
+        got: 'res 1 flags NOTIF',
+        rule: 'zc.notif-after-result',
+      },
+    ]);
   });
 
   it('the bid alone differs: a bid diff, and the bid pin; no buffer at all: the flags and both pins', () => {
@@ -498,7 +524,7 @@ describe('judge: pins', () => {
     // from byte 40 on, bytes from elsewhere in the buffer
     const bad = Buffer.concat([reg.subarray(200, 240), reg.subarray(400, 424)]);
     const v = run(withPins([{}], { peer: { len: 63, bytes: segs } }), bad);
-    expect(v.diffs.map((d) => [d.where, d.field, d.expected, d.got, d.note])).toEqual([
+    expect(v.diffs.map((d) => [d.where, d.field, d.expected, d.got, d.note ?? d.rule])).toEqual([
       [
         'peer bytes',
         'offset 40',
@@ -506,7 +532,7 @@ describe('judge: pins', () => {
         hex8(reg.subarray(400)),
         'bytes at 40..63 came from regbuf[0] offset 400 (expected regbuf[0] offset 240)',
       ],
-      ['pin: peer', 'length', '63', '64', undefined],
+      ['pin: peer', 'length', '63', '64', 'pin'],
       [
         'pin: peer bytes',
         'offset 40',
@@ -546,9 +572,9 @@ describe('judge: pins', () => {
       const p = asPrediction(predict(pinned, 'rfc-v1'));
       const v = judge(pinned, observationOf(p, reg.subarray(200, 264)), p);
       expect(v.pinConflicts).toBeUndefined();
-      return v.diffs.map((d) => [d.where, d.field, d.expected, d.got]);
+      return v.diffs.map((d) => [d.where, d.field, d.expected, d.got, d.rule]);
     };
-    const seg = (got: string) => [['pin: peer bytes', 'segments', 'segments of known buffers', got]];
+    const seg = (got: string) => [['pin: peer bytes', 'segments', 'segments of known buffers', got, 'pin']];
     expect(bad({ regbuf: 3, offset: 0, len: 1 })).toEqual(seg('no regbuf 3'));
     expect(bad({ ring: 1, bid: 9, len: 1 })).toEqual(seg('no entry with bid 9 in ring 1'));
     expect(bad({ ring: 2, bid: 5, len: 1 })).toEqual(seg('no entry with bid 5 in ring 2'));
@@ -656,5 +682,130 @@ describe('judge: a result the model gives as a range', () => {
     expect(conflicts({ min: 1, max: 99999 })).toEqual([['res', 'pin 1..99999', 'model 1..100000']]);
     expect(conflicts(4096)).toEqual([['res', 'pin 4096', 'model 1..100000']]);
     expect(conflicts({ min: 1, max: 100000 }, { len: 7, bytes: [{ source_of_step: 1, len: 7 }] })).toBeUndefined();
+  });
+});
+
+describe('judge: several requests, rings and segments', () => {
+  const plain = (len: number, expect?: unknown) => ({ send: { len, source: { plain: { size: len } }, ...(expect ? { expect } : {}) } });
+
+  it("each request's pins are checked against its own CQEs, and against its own prediction", () => {
+    const s = scenario({ steps: [plain(8, { cqes: [{ res: 8 }] }), plain(16, { cqes: [{ res: 16 }] })], expect: { peer: { len: 24 } } });
+    const b = new BufferBytes(layoutOf(s));
+    const p = asPrediction(predict(s, 'baseline'));
+    const v = judge(s, observationOf(p, Buffer.concat([b.of('step 1 source')!, b.of('step 2 source')!])), p);
+    expect([v.status, v.diffs, v.pinConflicts]).toEqual(['pass', [], undefined]);
+    const wrong = scenario({ ...s, expect: { peer: { len: 16 } } });
+    expect(judge(wrong, observationOf(p, Buffer.alloc(24)), p).pinConflicts).toEqual([
+      { where: 'pin: peer', field: 'length', expected: 'pin 16', got: 'model 24', rule: 'sock.stream-bytes' },
+    ]);
+  });
+
+  it('datagrams: an empty one counts, a failed send sends none', () => {
+    const udp = (steps: unknown[]) => {
+      const s = scenario({ socket: { type: 'udp' }, steps });
+      return { s, p: asPrediction(predict(s, 'baseline')) };
+    };
+    const empty = udp([{ send: { len: 0, source: { plain: { size: 8 } } } }, plain(5)]);
+    const five = new BufferBytes(layoutOf(empty.s)).of('step 2 source')!;
+    expect(judge(empty.s, observationOf(empty.p, five, [0, 5]), empty.p).diffs).toEqual([]);
+    expect(judge(empty.s, observationOf(empty.p, five, [5]), empty.p).diffs).toEqual([
+      { where: 'peer datagrams', field: 'lengths', expected: '0, 5', got: '5', rule: 'sock.dgram' },
+    ]);
+    const big = udp([plain(70000), plain(5)]);
+    expect(big.p.requests[0]!.cqes[0]!.res).toEqual({ exact: -90 });
+    expect(judge(big.s, observationOf(big.p, new BufferBytes(layoutOf(big.s)).of('step 2 source')!, [5]), big.p).diffs).toEqual([]);
+  });
+
+  it('bytes that arrive where the model expects none', () => {
+    const { sc: s, obs } = recorded('zc-pbuf-regbuf-basic');
+    expect(judge(s, { ...obs, peer: Buffer.alloc(3) }, predict(s, 'baseline')).diffs).toEqual([
+      { where: 'peer bytes', field: 'length', expected: '0', got: '3', rule: 'sock.stream-bytes' },
+    ]);
+  });
+
+  it('the trace of wrong bytes looks at most 4096 bytes ahead', () => {
+    const s = scenario({ steps: [plain(20000)] });
+    const src = new BufferBytes(layoutOf(s)).of('step 1 source')!;
+    const p = asPrediction(predict(s, 'baseline'));
+    const v = judge(s, observationOf(p, Buffer.concat([src.subarray(10), src.subarray(0, 10)])), p);
+    expect(v.diffs.map((d) => d.note)).toEqual(['bytes at 0..4095 came from step 1 source offset 10 (expected step 1 source offset 0)']);
+  });
+
+  it('the final heads of two rings are pinned ring by ring, against the last report', () => {
+    const s = scenario({
+      buffer_rings: [
+        { bgid: 1, entries: 2, buffers: [{ plain: { size: 8 } }] },
+        { bgid: 2, entries: 2, buffers: [{ plain: { size: 8 } }] },
+      ],
+      steps: [{ send: { buf_group: 2 } }, { wait: { cqes: 1 } }, { send: { buf_group: 1 } }],
+      expect: { ring_heads: { '1': 1, '2': 1 } },
+    });
+    const p = asPrediction(predict(s, 'baseline'));
+    const v = judge(s, observationOf(p, Buffer.alloc(16)), p);
+    expect(p.heads.map((h) => [h.step, h.bgid, h.head])).toEqual([
+      [2, 1, 0],
+      [2, 2, 1],
+      [4, 1, 1],
+      [4, 2, 1],
+    ]);
+    expect(v.pinConflicts).toBeUndefined();
+    // ring-wrap-send: the pinned final head is the model's last one, not the one after the first wait
+    const r = recorded('ring-wrap-send');
+    expect(judge(r.sc, r.obs, predict(r.sc, 'baseline')).pinConflicts).toBeUndefined();
+  });
+
+  it('pins: several flags, an exact pin against the low end of a range', () => {
+    const v = judge(
+      scenario({ ...sc, steps: [{ send_zc: { buf_group: 1, flags: ['FIXED_BUF'], expect: { cqes: [{ flags: ['BUFFER', 'NOTIF'] }] } } }] }),
+      observationOf(pred, reg.subarray(200, 264)),
+      pred,
+    );
+    expect(v.diffs[0]).toEqual({
+      where: 'pin: cqe 1 of user_data 1 (step 1)',
+      field: 'flags',
+      expected: 'BUFFER|NOTIF',
+      got: 'BUFFER|MORE bid=0',
+      rule: 'pin',
+    });
+    const r = scenario({
+      socket: { sndbuf: 4096 },
+      steps: [{ send: { len: 100000, msg_flags: ['DONTWAIT'], source: { plain: { size: 100000 } }, expect: { cqes: [{ res: 1 }] } } }],
+    });
+    const q = asPrediction(predict(r, 'rfc-v1'));
+    expect(judge(r, observationOf(q, new BufferBytes(layoutOf(r)).of('step 1 source')!), q).pinConflicts).toEqual([
+      { where: 'pin: cqe 1 of user_data 1 (step 1)', field: 'res', expected: 'pin 1', got: 'model 1..100000', rule: 'sock.stream-short' },
+    ]);
+  });
+
+  it('a peer pin over a request whose result is a range is not checked against the model', () => {
+    const s = scenario({
+      socket: { sndbuf: 4096 },
+      steps: [plain(8), { send: { len: 100000, msg_flags: ['DONTWAIT'], source: { plain: { size: 100000 } } } }],
+      expect: { peer: { len: 4104 } },
+    });
+    const p = asPrediction(predict(s, 'rfc-v1'));
+    expect(p.requests.map((q) => resToString(q.cqes[0]!.res))).toEqual(['8', '1..100000']);
+    expect(judge(s, observationOf(p, Buffer.alloc(0)), p).pinConflicts).toBeUndefined();
+  });
+
+  it('pinned segments: a difference right at the start of a segment and in a step source are named by that segment', () => {
+    const segs = [
+      { regbuf: 0, offset: 200, len: 10 },
+      { ring: 1, bid: 5, offset: 10, len: 54 },
+    ];
+    const s = scenario({ ...sc, expect: { peer: { bytes: segs } } });
+    const at10 = Buffer.concat([reg.subarray(200, 210), reg.subarray(600, 654)]);
+    expect(judge(s, observationOf(pred, at10), pred).diffs.at(-1)).toMatchObject({
+      where: 'pin: peer bytes',
+      rule: 'pin',
+      note: 'bytes at 10..63 came from regbuf[0] offset 600 (expected ring 1 bid 5 offset 10 +0)',
+    });
+    const { sc: tcp, obs } = recorded('zc-plain-tcp');
+    const peer = Buffer.from(obs.peer);
+    peer[50] = peer[50]! ^ 0xff;
+    expect(judge(tcp, { ...obs, peer }, predict(tcp, 'baseline')).diffs.at(-1)).toMatchObject({
+      where: 'pin: peer bytes',
+      note: 'bytes at 50.. match no buffer of the scenario (expected step 1 source offset 0 +50)',
+    });
   });
 });

@@ -251,6 +251,13 @@ describe('crashes', () => {
     ).toBe('the kernel crashed while this scenario ran: KASAN: slab-use-after-free in io_send_zc (in io_uring_get_opcode+0x10/0x30)');
   });
 
+  it('a serial console line ending in a carriage return', () => {
+    const tail = 'BUG: kernel NULL pointer dereference, address: 0000000000000000\r\n io_send_zc+0x92/0x3e0\r';
+    expect(one('send-ring-one', { status: 'crashed', consoleTail: tail }, baseline).summary).toBe(
+      'the kernel crashed while this scenario ran: BUG: kernel NULL pointer dereference, address: 0000000000000000 (in io_send_zc+0x92/0x3e0)',
+    );
+  });
+
   it('a panic without a bug line, a frame without "? ", nothing at all', () => {
     const tail = ['[    9.0] Kernel panic - not syncing: Fatal exception', ' io_issue_sqe+0x49/0x4e0', 'x'].join('\n');
     expect(one('send-ring-one', { status: 'crashed', consoleTail: tail }, baseline).summary).toBe(
