@@ -163,7 +163,10 @@ export function describeBisect(
       return `fixed by a later patch, then back: appears again with ${describePatch(f.patch!)}${earlier}${blame}`;
     case 'skipped': {
       const c = f.candidates!;
-      const hidden = c.map((p) => p.index - 1);
+      // The prefix before each candidate patch, but not the last one with a verdict (it ran and does not fail this way).
+      const hidden = c
+        .map((p) => p.index - 1)
+        .filter((k) => outcomes[k] === undefined || outcomes[k] === 'skipped' || outcomes[k] === 'no-verdict');
       // a prefix that ran but gave no verdict (no oracle there, or the scenario did not finish) is not one that failed to build
       const ranSilent = hidden.filter((k) => outcomes[k] === 'no-verdict');
       const down = hidden.filter((k) => outcomes[k] !== 'no-verdict');
@@ -171,7 +174,7 @@ export function describeBisect(
         ...(down.length ? [`${prefixList(down)} did not build or boot (skipped, as git bisect skip does)`] : []),
         ...(ranSilent.length ? [`${prefixList(ranSilent)} ran but gave no verdict (no oracle there, or the scenario did not finish)`] : []),
       ].join('; ');
-      return `introduced by one of ${c.map((p) => `${p.index}/${p.total}`).join(', ')}${c[0]?.index === 1 ? ' or present on the baseline' : ''}: ${why}${earlier}`;
+      return `introduced by one of ${c.map((p) => `${p.index}/${p.total}`).join(', ')}${hidden[0] === 0 ? ' or present on the baseline' : ''}: ${why}${earlier}`;
     }
   }
 }
