@@ -681,6 +681,7 @@ describe('judge: a result the model gives as a range', () => {
     expect(conflicts({ min: 2, max: 100000 })).toEqual([['res', 'pin 2..100000', 'model 1..100000']]);
     expect(conflicts({ min: 1, max: 99999 })).toEqual([['res', 'pin 1..99999', 'model 1..100000']]);
     expect(conflicts(4096)).toEqual([['res', 'pin 4096', 'model 1..100000']]);
+    expect(conflicts(100000)).toEqual([['res', 'pin 100000', 'model 1..100000']]);
     expect(conflicts({ min: 1, max: 100000 }, { len: 7, bytes: [{ source_of_step: 1, len: 7 }] })).toBeUndefined();
   });
 });
@@ -749,6 +750,10 @@ describe('judge: several requests, rings and segments', () => {
       [4, 2, 1],
     ]);
     expect(v.pinConflicts).toBeUndefined();
+    // ring 1 never used: its final head stays 0, each pin is held to its own ring
+    const two = scenario({ ...s, steps: [{ send: { buf_group: 2 } }], expect: { ring_heads: { '1': 0, '2': 1 } } });
+    const q = asPrediction(predict(two, 'baseline'));
+    expect(judge(two, observationOf(q, Buffer.alloc(8)), q).pinConflicts).toBeUndefined();
     // ring-wrap-send: the pinned final head is the model's last one, not the one after the first wait
     const r = recorded('ring-wrap-send');
     expect(judge(r.sc, r.obs, predict(r.sc, 'baseline')).pinConflicts).toBeUndefined();
