@@ -2,7 +2,8 @@
 // executed. The scenarios run on the patched recipe's coverage variant (gcov
 // in io_uring/); the QEMU target writes each item's counters under a work
 // directory; here they are solved by gcov as the guest sends them and
-// mapped, one item at a time, onto the lines the series adds (coverage/series-lines.ts on the build's branch) and folded
+// mapped, one item at a time, onto the lines the series adds
+// (coverage/series-lines.ts on the build's branch) and folded
 // into KernelRun.coverage. Each item's files are deleted once folded unless
 // the run keeps its work directory.
 import { mkdtemp, rm } from 'node:fs/promises';
