@@ -103,7 +103,7 @@ function compareCqes(p: Prediction, obs: Observation, diffs: Diff[]): void {
           field: 'count',
           expected: `res ${resToString(e.res)} flags ${formatCqeFlags(e.flags)}`,
           got: 'missing',
-          rule: e.resRule,
+          rule: (i === 0 && req.completesRule) || e.resRule,
         });
         return;
       }

@@ -21,6 +21,11 @@ export interface PredictedRequest {
   op: 'send' | 'send_zc';
   /** In the order the kernel posts them. */
   cqes: PredictedCqe[];
+  /**
+   * The rule a missing first CQE breaks when it is not the result's own: a
+   * drained request after others completes only once they have (sqe.drain).
+   */
+  completesRule?: RuleId;
 }
 
 /** Bytes of one layout buffer (BufferDesc.name) or of a registered buffer by index. */

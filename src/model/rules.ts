@@ -226,6 +226,10 @@ export const RULES = R({
     source: 'io_uring/timeout.c io_fail_links + io_uring/io_uring.c io_req_defer_failed (base)',
     says: 'a request linked after a failed one completes with -ECANCELED (a send_zc still with F_MORE and a notification)',
   },
+  'sqe.drain': {
+    source: 'io_uring/io_uring.c io_drain_req + req_need_defer + io_queue_deferred (base)',
+    says: 'a request with IOSQE_IO_DRAIN waits until every request submitted before it has completed (its sequence plus cq_extra reaches the CQ tail), then is issued and completes like any other: a missing result of a drained request breaks this first',
+  },
   'ring.head': { source: 'io_uring/kbuf.c io_kbuf_commit (base)', says: 'the ring head is the number of entries consumed, modulo 65536' },
 });
 

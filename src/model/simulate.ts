@@ -101,6 +101,11 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
       if (op.sqe_flags.includes('ASYNC') || op.sqe_flags.includes('IO_DRAIN') || op.sqe_flags.includes('IO_LINK')) pred.resultOrder = 'any';
       o.rules.forEach((r) => rules.add(r));
       const req: PredictedRequest = { step: q.step, userData: q.userData, op: 'send_zc' in q.st ? 'send_zc' : 'send', cqes: o.cqes };
+      // A drain with nothing before it waits for nothing: only one after other requests can hang on them.
+      if (op.sqe_flags.includes('IO_DRAIN') && pred.requests.length > 0) {
+        req.completesRule = 'sqe.drain';
+        rules.add('sqe.drain');
+      }
       pred.requests.push(req);
       for (const c of o.chunks)
         pred.peer.chunks.push({ userData: q.userData, cqe: c.cqe, sources: c.sources, rule: c.rule } satisfies PeerChunk);

@@ -717,6 +717,40 @@ describe('judge: several requests, rings and segments', () => {
     expect(judge(big.s, observationOf(big.p, new BufferBytes(layoutOf(big.s)).of('step 2 source')!, [5]), big.p).diffs).toEqual([]);
   });
 
+  it('a drained request that never completes breaks the drain rule, whatever its result would have been; a first-request drain its own', () => {
+    // The RFC's hang (corpus/found/found-fail-cqe-count-kbuf-empty-*): a failed buffer-select send_zc, then a
+    // drained one that never completes. Its result would be -ENOBUFS or -ENOENT: the same bug either way.
+    const hang = (bgid: number) =>
+      scenario({
+        buffer_rings: [{ bgid: 7, entries: 1, buffers: [] }],
+        steps: [{ send_zc: { len: 0, buf_group: 0 } }, { send_zc: { len: 0, buf_group: bgid, sqe_flags: ['IO_DRAIN'] } }],
+      });
+    const missing = (s: Scenario) => {
+      const p = asPrediction(predict(s, 'rfc-v1'));
+      const obs = observationOf(p, Buffer.alloc(0));
+      obs.cqes = obs.cqes.filter((c) => c.userData !== 2n);
+      return judge(s, obs, p).diffs.map((d) => [d.where, d.field, d.expected, d.rule]);
+    };
+    expect(missing(hang(7))).toEqual([
+      ['cqe 1 of user_data 2 (step 2 send_zc)', 'count', 'res -105 flags MORE', 'sqe.drain'],
+      ['cqe 2 of user_data 2 (step 2 send_zc, notification)', 'count', 'res 0 flags NOTIF', 'zc.two-cqes'],
+    ]);
+    expect(missing(hang(9))[0]).toEqual(['cqe 1 of user_data 2 (step 2 send_zc)', 'count', 'res -2 flags MORE', 'sqe.drain']);
+    // Drained but first: nothing to wait for, so its own result's rule; and its notification alone missing is not the drain.
+    const first = scenario({
+      buffer_rings: [{ bgid: 7, entries: 1, buffers: [] }],
+      steps: [{ send_zc: { len: 0, buf_group: 7, sqe_flags: ['IO_DRAIN'] } }],
+    });
+    const p = asPrediction(predict(first, 'rfc-v1'));
+    expect(p.requests[0]!.completesRule).toBeUndefined();
+    const none = observationOf(p, Buffer.alloc(0));
+    none.cqes = [];
+    expect(judge(first, none, p).diffs[0]!.rule).toBe('kbuf.empty');
+    const late = observationOf(asPrediction(predict(hang(7), 'rfc-v1')), Buffer.alloc(0));
+    late.cqes.pop();
+    expect(judge(hang(7), late, asPrediction(predict(hang(7), 'rfc-v1'))).diffs.map((d) => d.rule)).toEqual(['zc.two-cqes']);
+  });
+
   it('bytes that arrive where the model expects none', () => {
     const { sc: s, obs } = recorded('zc-pbuf-regbuf-basic');
     expect(judge(s, { ...obs, peer: Buffer.alloc(3) }, predict(s, 'baseline')).diffs).toEqual([

@@ -239,9 +239,10 @@ class Builder {
     this.trace.set(`${key}#len`, label ?? n);
     this.structure.add(`${pattern}#len=${label ?? lens.find((l) => l.value === n)?.label ?? 'random'}`);
     const out: unknown[] = [];
+    const inArray = { ...ctx, siblings: out };
     for (let i = 0; i < n; i++) {
       const w = child(at, i);
-      out.push(this.value(el, w, ctx, hintFor(w.pattern)));
+      out.push(this.value(el, w, inArray, hintFor(w.pattern)));
     }
     return out;
   }
@@ -259,7 +260,8 @@ class Builder {
     if (typeof r === 'string') chosen = cands.find((c) => c.label === r);
     else if (typeof r === 'number' && node.kind === 'number' && accepts(node, r)) chosen = { value: r };
     if (!chosen) {
-      const boundary = cands.length > 0 && (this.o.rng.chance(this.o.boundaryBias) || node.kind !== 'number');
+      const bias = this.o.boundaryBias < 1 ? this.o.boundaryBias * (hint.boundaryShare ?? 1) : 1;
+      const boundary = cands.length > 0 && (this.o.rng.chance(bias) || node.kind !== 'number');
       // relational values (what the scenario holds) three times as likely as the field's bare range edges
       if (boundary) chosen = cands[this.o.rng.weighted(cands.map((c) => (relational.has(c.label) ? 3 : 1)))];
       else if (node.kind === 'number') {

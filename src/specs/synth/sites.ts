@@ -19,6 +19,8 @@ export interface SiteCtx {
   /** Enclosing objects being built, outermost first; the last one is the value's parent. */
   ancestors: Obj[];
   limits: readonly Limit[];
+  /** The elements built so far of the innermost array the value is in (earlier ring entries, earlier steps). */
+  siblings?: readonly unknown[];
 }
 
 export interface Choice {
@@ -56,6 +58,12 @@ export interface Hint {
   after?: string[];
   /** Leave out the schema's own min/max edges (waits: the scenario's timeout bounds them). */
   noSchemaEdges?: boolean;
+  /**
+   * Outside the boundary phase, boundary values are drawn at this fraction of
+   * the usual rate (fields whose edges mostly fail: a ring entry sends only if
+   * its index, offset and len are all inside).
+   */
+  boundaryShare?: number;
   /** Schema and bit-width edges above this are left out (memory the guest must fill or pin: see MEMORY_EDGE_CAP). */
   edgeCap?: number;
 }
@@ -119,6 +127,41 @@ function namedReg(ctx: SiteCtx): Reg | undefined {
   return regs[Math.min(i, regs.length - 1)];
 }
 
+/**
+ * The registered-buffer slice of the entry before this one in the same ring or
+ * step list, when it names one inside the table and its buffer: where a
+ * contiguous run of slices continues (three entries over one buffer are what a
+ * FIXED_BUF bundle sends, and what grows the RFC's bvec array).
+ */
+function previousSlice(ctx: SiteCtx): { index: number; offset: number; len: number } | undefined {
+  const prev = ctx.siblings?.[ctx.siblings.length - 1] as Obj | undefined;
+  const r = prev?.regbuf as Obj | undefined;
+  const index = num(r?.index);
+  const offset = num(r?.offset);
+  const len = num(r?.len);
+  if (index === undefined || offset === undefined || len === undefined) return undefined;
+  const reg = regbufsOf(ctx.root)[index];
+  return reg && offset + len <= reg.size ? { index, offset, len } : undefined;
+}
+/** A ring entry's registered-buffer slice, when it is inside the table and its buffer (it sends). */
+function sendingSlice(root: Obj, e: Obj): number | undefined {
+  const r = e.regbuf as Obj | undefined;
+  const [index, offset, len] = [num(r?.index), num(r?.offset), num(r?.len)];
+  if (index === undefined || offset === undefined || !len) return undefined;
+  const reg = regbufsOf(root)[index];
+  return reg && offset + len <= reg.size ? len : undefined;
+}
+/** What a FIXED_BUF bundle over the fullest ring sends: the bytes of its entries that send. */
+const ringSendBytes = (root: Obj) => Math.max(0, ...ringsOf(root).map((r) => sum(arr(r.buffers).map((e) => sendingSlice(root, e) ?? 0))));
+
+/** The end of the previous slice, where this entry names the same buffer and the slice left room. */
+function afterPrevious(ctx: SiteCtx): number | undefined {
+  const p = previousSlice(ctx);
+  if (!p || num(parent(ctx).index) !== p.index) return undefined;
+  const end = p.offset + p.len;
+  return end < regbufsOf(ctx.root)[p.index]!.size ? end : undefined;
+}
+
 /** The next page boundary at or after byte `off` of a buffer placed `po` bytes into its page, in buffer offsets. */
 const pageEnd = (po: number, off: number) => Math.floor((po + off) / PAGE_SIZE + 1) * PAGE_SIZE - po;
 
@@ -158,13 +201,19 @@ const regbufLen: Choice[] = [
   }),
 ];
 
-/** Mostly inside the table and the buffer (the paths that send), sometimes just past. */
+/**
+ * Mostly inside the table and the buffer (the paths that send), sometimes just
+ * past; after a valid slice, often the slice that continues it.
+ */
 const regbufRandom = (field: 'index' | 'offset' | 'len') => (ctx: SiteCtx, rng: Rng) => {
   const regs = regbufsOf(ctx.root);
   const r = namedReg(ctx);
   const inside = rng.chance(0.8);
-  if (field === 'index') return inside ? rng.int(0, Math.max(0, regs.length - 1)) : regs.length;
+  const prev = previousSlice(ctx);
+  if (field === 'index') return prev && rng.chance(0.6) ? prev.index : inside ? rng.int(0, Math.max(0, regs.length - 1)) : regs.length;
   const size = r?.size ?? PAGE_SIZE;
+  const next = field === 'offset' ? afterPrevious(ctx) : undefined;
+  if (next !== undefined && rng.chance(0.6)) return next;
   if (field === 'offset') return inside ? rng.int(0, Math.max(0, size - 1)) : rng.int(size, size + PAGE_SIZE);
   const left = Math.max(1, size - (num(parent(ctx).offset) ?? 0));
   return inside ? rng.int(1, left) : rng.int(left, left + 64);
@@ -288,9 +337,10 @@ export const HINTS: Record<string, Hint> = {
   },
   'buffers[]': { branches: { regbuf: 4, plain: 2, raw: 1 } },
   'buffers[].bid': { present: 0.15, choices: [k('0', 0), k('1', 1), k('max', 0xffff)] },
-  'regbuf.index': { choices: regbufIndex, random: regbufRandom('index'), relates: ['registered_buffers.count'] },
-  'regbuf.offset': { choices: regbufOffset, random: regbufRandom('offset'), relates: REGBUF_REF_RELATES },
-  'regbuf.len': { choices: regbufLen, random: regbufRandom('len'), relates: REGBUF_REF_RELATES, unit: 'bytes' },
+  // the boundary phase takes every edge; afterwards a ring's entries mostly send (and so a bundle over them)
+  'regbuf.index': { choices: regbufIndex, random: regbufRandom('index'), relates: ['registered_buffers.count'], boundaryShare: 0.3 },
+  'regbuf.offset': { choices: regbufOffset, random: regbufRandom('offset'), relates: REGBUF_REF_RELATES, boundaryShare: 0.3 },
+  'regbuf.len': { choices: regbufLen, random: regbufRandom('len'), relates: REGBUF_REF_RELATES, unit: 'bytes', boundaryShare: 0.3 },
   'plain.size': memory(),
   'plain.len': {
     present: 0.3,
@@ -318,14 +368,14 @@ export const HINTS: Record<string, Hint> = {
     // most where a ring holds registered-buffer entries: a FIXED_BUF bundle over them can outgrow the socket
     present: (ctx) => (ringsOf(ctx.root).some((r) => arr(r.buffers).some((e) => e.regbuf)) ? 0.5 : 0.2),
     ...bytes(1 << 20),
-    // a quarter of what a FIXED_BUF bundle over the fullest ring sends (its registered-buffer entries): the
-    // send cannot complete at once
-    choices: [
-      c('ring-bytes/4', (ctx) => {
-        const regbufBytes = (r: Obj) => sum(arr(r.buffers).map((e) => (e.regbuf ? (num((e.regbuf as Obj).len) ?? 0) : 0)));
-        return Math.max(1024, Math.floor(Math.max(0, ...ringsOf(ctx.root).map(regbufBytes)) / 4));
-      }),
-    ],
+    // a quarter of what a FIXED_BUF bundle over the fullest ring sends (its entries that send): the send
+    // cannot complete at once
+    choices: [c('ring-bytes/4', (ctx) => Math.max(1024, Math.floor(ringSendBytes(ctx.root) / 4)))],
+    // in random draws too, often below what that bundle sends (sock.waitall: the bundle must wait for room)
+    random: (ctx, rng) => {
+      const total = ringSendBytes(ctx.root);
+      return total > 2048 && rng.chance(0.5) ? rng.int(1024, Math.floor(total / 2)) : rng.logInt(1, 1 << 20);
+    },
   },
   'socket.rcvbuf': { present: 0.1, ...bytes(1 << 20) },
   'socket.type': {},
