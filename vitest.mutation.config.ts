@@ -20,6 +20,7 @@ export default defineConfig({
       'test/judge/judge-items.test.ts',
       'test/specs/schema.test.ts',
       'test/specs/json-schema.test.ts',
+      'test/specs/minimize.test.ts',
       'test/series/**/*.test.ts',
       'test/report/reporters.test.ts',
       'test/workflows/shard-merge.test.ts',

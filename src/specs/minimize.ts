@@ -2,7 +2,8 @@
 // step, a ring entry, a buffer, a flag; halve a size; zero an offset), keep
 // the first that fails with the same signature, repeat until nothing smaller
 // still fails. Every round's candidates are verified together in one batch
-// (one boot on QEMU).
+// (one boot on QEMU), or a chunk at a time in order until one holds: the same
+// candidate is kept either way (the first that holds), for fewer runs.
 import type { Scenario } from './schema.ts';
 import { validScenario } from './memory.ts';
 
@@ -145,7 +146,12 @@ export async function minimize(
   start: Scenario,
   signature: string,
   evaluate: (batch: Scenario[]) => Promise<(string | undefined)[]>,
-  opts: { maxRounds?: number; onRound?: (round: number, size: number, change?: string) => void } = {},
+  opts: {
+    maxRounds?: number;
+    onRound?: (round: number, size: number, change?: string) => void;
+    /** Candidates per evaluate call: later chunks of a round run only if no earlier candidate held (default: all). */
+    chunk?: number;
+  } = {},
 ): Promise<MinimizeResult> {
   let current = start;
   const changes: string[] = [];
@@ -157,9 +163,15 @@ export async function minimize(
       scenario: { ...c.scenario, id: `${start.id.slice(0, 50)}-m${rounds}-${k}` },
     }));
     if (!cands.length) break;
-    const sigs = await evaluate(cands.map((c) => c.scenario));
-    runs += cands.length;
-    const k = sigs.findIndex((s) => s === signature);
+    const chunk = Math.max(1, opts.chunk ?? cands.length);
+    let k = -1;
+    for (let at = 0; at < cands.length && k < 0; at += chunk) {
+      const part = cands.slice(at, at + chunk);
+      const sigs = await evaluate(part.map((c) => c.scenario));
+      runs += part.length;
+      const j = sigs.findIndex((s) => s === signature);
+      if (j >= 0) k = at + j;
+    }
     if (k < 0) break;
     current = cands[k]!.scenario;
     changes.push(cands[k]!.change);
