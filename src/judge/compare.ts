@@ -19,7 +19,7 @@ const udOf = (sc: Scenario, step: number): bigint | undefined => {
 };
 
 export function judge(sc: Scenario, obs: Observation, prediction: Prediction | NoOracle): Verdict {
-  if (obs.fatal) return { status: 'error', diffs: [], summary: `program error: ${obs.fatal}` };
+  if (obs.fatal) return { status: 'error', diffs: [], summary: `program error: ${explainFatal(obs.fatal)}` };
   if (!obs.complete) return { status: 'error', diffs: [], summary: 'incomplete observation: no "end" line' };
   const layout = layoutOf(sc);
   const bytes = new BufferBytes(layout);
@@ -448,4 +448,11 @@ function pinConflictsOf(sc: Scenario, p: Prediction, layout: Layout, bytes: Buff
     }
   }
   return out;
+}
+
+/** A harness `fatal` line, with what it means where the scenario (not the machine) caused it. */
+export function explainFatal(fatal: string): string {
+  return /\bwhat=sq_full\b/.test(fatal)
+    ? `${fatal}: the SQ ring had no free entry (requests a failed submission left there, plus new ones, exceed ring.entries; a submit step before them makes room)`
+    : fatal;
 }

@@ -3,7 +3,7 @@
 // the oracle's comparison of the observation with the model.
 import type { ItemResult } from '../core/target.ts';
 import { parseEvents, type Observation } from '../exec/events.ts';
-import { expectedTimeline } from './compare.ts';
+import { expectedTimeline, explainFatal } from './compare.ts';
 import { scenarioOf, type ScenarioRef } from '../specs/load.ts';
 import type { Scenario } from '../specs/schema.ts';
 import type { Oracle } from './oracle.ts';
@@ -95,7 +95,10 @@ function verdictOf(sc: Scenario, item: ItemResult, obs: Observation, oracle: Ora
   if (item.exitCode !== 0 || obs.fatal || !obs.complete)
     return {
       status: 'error',
-      summary: obs.fatal ?? `the scenario program exited with ${item.exitCode}${obs.complete ? '' : ' before its end line'}`,
+      summary:
+        obs.fatal !== undefined
+          ? explainFatal(obs.fatal)
+          : `the scenario program exited with ${item.exitCode}${obs.complete ? '' : ' before its end line'}`,
       diffs: [],
     };
   const v = oracle.judge(sc, obs);

@@ -132,6 +132,12 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
       const op = 'send_zc' in s ? s.send_zc : s.send;
       queue.push({ step, userData: BigInt(op.user_data ?? step), st: s });
       fresh++;
+      // SQEs an io_init_req failure left in the SQ ring count against its size: the spec's check cannot know
+      // about them, and io_uring_get_sqe finds no free entry (the program stops: fatal what=sq_full)
+      if (queue.length > sc.ring.entries)
+        unpredictable(
+          `step ${step}: ${queue.length - fresh} request(s) a failed submission left in the SQ ring and ${fresh} new one(s) do not fit its ${sc.ring.entries} entries`,
+        );
     } else if ('ring_add' in s) {
       st.addToRing(s.ring_add.bgid, step);
     } else if ('wait' in s) {

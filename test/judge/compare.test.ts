@@ -459,6 +459,26 @@ describe('judge: setup failures', () => {
       'program error: fatal what=mmap errno=12',
     );
     expect(judge(plain, { ...obs, complete: false }, noOracle('x')).summary).toBe('incomplete observation: no "end" line');
+    // a full SQ ring is the scenario's doing: the summary says how to make room
+    expect(judge(plain, { ...obs, fatal: 'fatal what=sq_full errno=0' }, noOracle('x')).summary).toBe(
+      'program error: fatal what=sq_full errno=0: the SQ ring had no free entry (requests a failed submission left there, plus new ones, exceed ring.entries; a submit step before them makes room)',
+    );
+  });
+
+  it('requests an init failure left in the SQ ring and new ones past its size: no oracle (the program cannot queue them)', () => {
+    // a BUNDLE send_zc fails prep on the baseline; without SUBMIT_ALL the send after it stays in the 2-entry ring
+    const steps = (extra: number) => [
+      { send_zc: { len: 8, source: { plain: { size: 8 } }, flags: ['BUNDLE'] } },
+      { send: { len: 8, source: { plain: { size: 8 } } } },
+      { submit: {} },
+      ...Array.from({ length: extra }, () => ({ send: { len: 8, source: { plain: { size: 8 } } } })),
+    ];
+    expect(predict(scenario({ ring: { entries: 2 }, steps: steps(2) }), 'baseline')).toEqual(
+      noOracle('step 5: 1 request(s) a failed submission left in the SQ ring and 2 new one(s) do not fit its 2 entries'),
+    );
+    expect(predict(scenario({ ring: { entries: 2 }, steps: steps(1) }), 'baseline').kind).toBe('prediction');
+    expect(predict(scenario({ ring: { entries: 4 }, steps: steps(3) }), 'baseline').kind).toBe('prediction');
+    expect(predict(scenario({ ring: { entries: 2, flags: ['SUBMIT_ALL'] }, steps: steps(2) }), 'baseline').kind).toBe('prediction');
   });
 });
 
