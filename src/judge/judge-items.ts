@@ -146,9 +146,12 @@ function crashHeadline(item: ItemResult): string {
     .split('\n')
     .find((l) => /\bio_\w+\+0x/.test(l))
     ?.trim()
+    .replace(PRINTK_TIME, '')
     .replace(/^\? /, '');
-  return `${head.replace(/^\[[^\]]*\]\s*/, '').trim()}${frame ? ` (in ${frame})` : ''}`;
+  return `${head.trim().replace(PRINTK_TIME, '')}${frame ? ` (in ${frame})` : ''}`;
 }
+/** A printk timestamp ("[   12.345678] ", with a caller id "[  T123]" after it when CONFIG_PRINTK_CALLER) at the start of a console line. */
+const PRINTK_TIME = /^\[\s*\d+\.\d+\](\[\s*[TC]\d+\])?\s*/;
 
 function splatDiffs(item: ItemResult) {
   return item.kernelSplats.slice(0, 3).map((l) => ({ where: 'kernel log', field: 'splat', expected: 'none', got: l }));

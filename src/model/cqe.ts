@@ -13,13 +13,18 @@ export const bufferFlags = (bid: number): number => (CQE_F.BUFFER | (bid << CQE_
 const NAMES = Object.entries(CQE_F) as [CqeFlagName, number][];
 const KNOWN = NAMES.reduce((a, [, b]) => a | b, 0);
 
-/** 0x30003 → "BUFFER|MORE bid=3"; 0 → "0"; unknown low bits in hex. */
+/**
+ * 0x30003 → "BUFFER|MORE bid=3"; 0 → "0"; unknown low bits in hex; upper bits
+ * without BUFFER (no buffer id, yet not zero) as "upper=0x3", so two words that
+ * differ there never read the same.
+ */
 export function formatCqeFlags(flags: number): string {
   const names: string[] = NAMES.filter(([, bit]) => flags & bit).map(([n]) => n);
   const unknown = flags & 0xffff & ~KNOWN;
   if (unknown) names.push(`0x${unknown.toString(16)}`);
-  const bid = flags & CQE_F.BUFFER ? ` bid=${flags >>> CQE_BUFFER_SHIFT}` : '';
-  return (names.length ? names.join('|') : '0') + bid;
+  const upper = flags >>> CQE_BUFFER_SHIFT;
+  const tail = flags & CQE_F.BUFFER ? ` bid=${upper}` : upper ? ` upper=0x${upper.toString(16)}` : '';
+  return (names.length ? names.join('|') : '0') + tail;
 }
 
 /** The bits of flag names (a spec pin's `flags: [BUFFER, MORE]`). */

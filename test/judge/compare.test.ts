@@ -120,6 +120,11 @@ describe('judge', () => {
   it('names flags', () => {
     expect(formatCqeFlags(CQE_F.BUFFER | CQE_F.MORE | (3 << 16))).toBe('BUFFER|MORE bid=3');
     expect(formatCqeFlags(0)).toBe('0');
+    expect(formatCqeFlags(CQE_F.BUFFER | (0x8001 << 16))).toBe('BUFFER bid=32769');
+    // no BUFFER, upper bits set: not read as the same word as plain MORE
+    expect(formatCqeFlags(CQE_F.MORE | (5 << 16))).toBe('MORE upper=0x5');
+    expect(formatCqeFlags(0xffff0000)).toBe('0 upper=0xffff');
+    expect(formatCqeFlags(0x40)).toBe('0x40');
   });
 
   it("the expected timeline: the model's CQEs spelled like observed ones, each paired with its counterpart", () => {
@@ -193,8 +198,8 @@ describe('judge on recorded host observations', () => {
     const flagsOnly = recorded('zc-plain-tcp', replaced('cqe step=2 ud=1 res=100 flags=0x2', ['cqe step=2 ud=1 res=100 flags=0x10002']));
     const f = judgeAs('baseline', flagsOnly);
     expect(f.expected!.map((e) => e.agrees)).toEqual([false, true]);
-    // upper bits without F_BUFFER are no buffer id: a flags difference, not a bid one (formatCqeFlags shows no bid without F_BUFFER)
-    expect(f.diffs[0]).toEqual({ where, field: 'flags', expected: 'MORE', got: 'MORE', rule: 'zc.two-cqes' });
+    // upper bits without F_BUFFER are no buffer id: a flags difference, not a bid one, that reads as one
+    expect(f.diffs[0]).toEqual({ where, field: 'flags', expected: 'MORE', got: 'MORE upper=0x1', rule: 'zc.two-cqes' });
   });
 
   it('CQEs nobody expected: one past the request, one for an unknown user_data', () => {

@@ -249,6 +249,12 @@ describe('crashes', () => {
         baseline,
       ).summary,
     ).toBe('the kernel crashed while this scenario ran: KASAN: slab-use-after-free in io_send_zc (in io_uring_get_opcode+0x10/0x30)');
+    // frame lines carry the timestamp too, before their "? "
+    const frames =
+      '[    5.000001] BUG: kernel NULL pointer dereference, address: 0000000000000008\n[    5.000300]  ? io_send_zc+0x92/0x3e0';
+    expect(one('send-ring-one', { status: 'crashed', consoleTail: frames }, baseline).summary).toBe(
+      'the kernel crashed while this scenario ran: BUG: kernel NULL pointer dereference, address: 0000000000000008 (in io_send_zc+0x92/0x3e0)',
+    );
   });
 
   it('a serial console line ending in a carriage return', () => {
