@@ -126,33 +126,43 @@ export async function checkCoverageKernel(arg: string | Recipe): Promise<void> {
   if (why) throw new NoCoverageError(typeof arg === 'string' ? arg : recipe.name, why);
 }
 
-export async function resolveKernel(arg: string | Recipe, opts: ResolveKernelOptions = {}): Promise<ResolvedKernel> {
-  if (opts.coverage) await checkCoverageKernel(arg);
+/**
+ * What --kernel names, checked without building or booting anything: a
+ * recipe, or a bootable image file. Commands call it before they compile, so
+ * a misspelt kernel is exit 2 at once.
+ */
+export async function checkKernelArg(arg: string | Recipe): Promise<{ recipe: Recipe } | { path: string; kind: 'bzImage' | 'elf' }> {
   const recipe = await recipeOf(arg);
-  if (recipe) return recipeKernel(recipe, opts);
+  if (recipe) return { recipe };
   if (typeof arg !== 'string') throw new Error('unreachable: a recipe object is a recipe');
   const path = resolve(arg);
-  if (existsSync(path)) {
-    if (!statSync(path).isFile())
-      throw new InfraError(`${arg} is a directory, not a kernel image: name a recipe, a recipe file, or a bzImage/vmlinux`);
-    const kind = imageKind(path);
-    if (!kind) throw new InfraError(`${arg} is neither a bzImage nor an ELF vmlinux`);
-    if (kind === 'elf' && !hasPvhNote(path)) {
-      throw new InfraError(
-        `${arg} is an ELF vmlinux without a PVH entry note (CONFIG_PVH=y), which QEMU cannot boot; pass its bzImage instead`,
-      );
-    }
-    // An image given by path: its debug info is the image itself (an unstripped vmlinux) or a vmlinux.debug / vmlinux beside it.
-    const debugImage = [
-      `${path}.debug`,
-      join(dirname(path), 'vmlinux.debug'),
-      ...(kind === 'elf' ? [path] : [join(dirname(path), 'vmlinux')]),
-    ].find((p) => existsSync(p));
-    return { image: path, label: basename(path), sha256: await fileSha256(path), ...(debugImage ? { debugImage } : {}) };
-  }
-  throw new InfraError(
-    `no kernel "${arg}": not a recipe (known: ${(await listRecipes()).join(', ')}), not a *.yaml recipe file, not an image path`,
-  );
+  if (!existsSync(path))
+    throw new InfraError(
+      `no kernel "${arg}": not a recipe (known: ${(await listRecipes()).join(', ')}), not a *.yaml recipe file, not an image path`,
+    );
+  if (!statSync(path).isFile())
+    throw new InfraError(`${arg} is a directory, not a kernel image: name a recipe, a recipe file, or a bzImage/vmlinux`);
+  const kind = imageKind(path);
+  if (!kind) throw new InfraError(`${arg} is neither a bzImage nor an ELF vmlinux`);
+  if (kind === 'elf' && !hasPvhNote(path))
+    throw new InfraError(
+      `${arg} is an ELF vmlinux without a PVH entry note (CONFIG_PVH=y), which QEMU cannot boot; pass its bzImage instead`,
+    );
+  return { path, kind };
+}
+
+export async function resolveKernel(arg: string | Recipe, opts: ResolveKernelOptions = {}): Promise<ResolvedKernel> {
+  if (opts.coverage) await checkCoverageKernel(arg);
+  const checked = await checkKernelArg(arg);
+  if ('recipe' in checked) return recipeKernel(checked.recipe, opts);
+  const { path, kind } = checked;
+  // An image given by path: its debug info is the image itself (an unstripped vmlinux) or a vmlinux.debug / vmlinux beside it.
+  const debugImage = [
+    `${path}.debug`,
+    join(dirname(path), 'vmlinux.debug'),
+    ...(kind === 'elf' ? [path] : [join(dirname(path), 'vmlinux')]),
+  ].find((p) => existsSync(p));
+  return { image: path, label: basename(path), sha256: await fileSha256(path), ...(debugImage ? { debugImage } : {}) };
 }
 
 async function recipeKernel(recipe: Recipe, opts: ResolveKernelOptions): Promise<ResolvedKernel> {

@@ -63,8 +63,12 @@ export async function runCorpus(r: RunCorpusRequest): Promise<RunReport> {
   const report = newReport();
   report.corpus = corpusIdentity(r.refs);
   const t0 = Date.now();
-  // a kernel that cannot give coverage is an error before anything is compiled or built
-  if (r.choice.coverage && r.choice.kernel) await (await import('../kernel/resolve-kernel.ts')).checkCoverageKernel(r.choice.kernel);
+  // a kernel that does not exist or cannot give coverage is an error before anything is compiled or built
+  if (r.choice.kernel) {
+    const { checkCoverageKernel, checkKernelArg } = await import('../kernel/resolve-kernel.ts');
+    if (r.choice.coverage) await checkCoverageKernel(r.choice.kernel);
+    await checkKernelArg(r.choice.kernel);
+  }
   r.progress({ phase: 'compile', detail: `${r.refs.length} scenario(s)` });
   const compiled = await buildSuite(r.refs, r.signal ? { signal: r.signal } : {});
   r.progress({ phase: 'compile', detail: compiled.cacheHit ? 'cached' : `${Math.round(compiled.ms)} ms` });

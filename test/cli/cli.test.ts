@@ -87,6 +87,19 @@ describe('uringspec run on the host: exit codes', () => {
     expect(r.stderr).not.toMatch(/internal error|at .*\.ts:\d+/);
     expect(r.exitCode).toBe(2);
   }, 120_000);
+
+  it('2: a misspelt recipe or a directory, named before the scenarios are compiled', async () => {
+    for (const [kernel, says] of [
+      ['sendzc-provided-rcf', /no kernel "sendzc-provided-rcf": not a recipe \(known: baseline, sendzc-provided-rfc\)/],
+      [tmp, /is a directory, not a kernel image/],
+    ] as const) {
+      const r = await cli('run', 'corpus/', '--kernel', kernel);
+      expect(r.stderr).toMatch(says);
+      // the progress lines (not -q) show nothing was compiled first
+      expect(r.stderr).not.toMatch(/\[compile\]/);
+      expect(r.exitCode).toBe(2);
+    }
+  }, 60_000);
 });
 
 describe('uringspec run --report FORMAT: stdout holds the machine format alone', async () => {
