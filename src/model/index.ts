@@ -12,7 +12,7 @@ export function predict(scenario: Scenario, profile: ProfileName | HostFeatures)
   try {
     return simulate(scenario, sem);
   } catch (e) {
-    if (e instanceof Unpredictable) return noOracle(e.reason);
+    if (e instanceof Unpredictable) return noOracle(e.reason, e.unrunnable);
     throw e;
   }
 }

@@ -64,9 +64,15 @@ export interface Prediction {
 export interface NoOracle {
   kind: 'no-oracle';
   reason: string;
+  /** The scenario program cannot run it as written either (it would stop with a harness error): a fuzzer never runs it. */
+  unrunnable?: true;
 }
 
-export const noOracle = (reason: string): NoOracle => ({ kind: 'no-oracle', reason });
+export const noOracle = (reason: string, unrunnable = false): NoOracle => ({
+  kind: 'no-oracle',
+  reason,
+  ...(unrunnable ? { unrunnable: true as const } : {}),
+});
 
 export function resContains(p: ResPrediction, v: number): boolean {
   return 'exact' in p ? p.exact === v : v >= p.min && v <= p.max;

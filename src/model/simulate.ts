@@ -14,7 +14,7 @@ import { issueSendZc } from './send-zc.ts';
 import { SocketModel } from './socket.ts';
 import { KernelState } from './state.ts';
 import { cqe, type OpContext, type OpOutcome } from './outcome.ts';
-import { unpredictable } from './unpredictable.ts';
+import { unpredictable, unrunnable } from './unpredictable.ts';
 
 interface Queued {
   step: number;
@@ -135,7 +135,7 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
       // SQEs an io_init_req failure left in the SQ ring count against its size: the spec's check cannot know
       // about them, and io_uring_get_sqe finds no free entry (the program stops: fatal what=sq_full)
       if (queue.length > sc.ring.entries)
-        unpredictable(
+        unrunnable(
           `step ${step}: ${queue.length - fresh} request(s) a failed submission left in the SQ ring and ${fresh} new one(s) do not fit its ${sc.ring.entries} entries`,
         );
     } else if ('ring_add' in s) {

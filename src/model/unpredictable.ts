@@ -2,7 +2,10 @@
 // does not know; predict() turns it into NoOracle. Never caught elsewhere: a
 // guess is worse than no oracle.
 export class Unpredictable extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly unrunnable = false,
+  ) {
     super(reason);
     this.name = 'Unpredictable';
   }
@@ -10,4 +13,9 @@ export class Unpredictable extends Error {
 
 export function unpredictable(reason: string): never {
   throw new Unpredictable(reason);
+}
+
+/** Neither the model nor the scenario program can go on: the program would stop with a harness error here. */
+export function unrunnable(reason: string): never {
+  throw new Unpredictable(reason, true);
 }

@@ -351,7 +351,10 @@ async function fuzzOn(r: FuzzRequest, o: FuzzTarget): Promise<FuzzResult> {
             const p = oracle.predict(c.scenario);
             // the model cannot judge it: only a crash could come of it, and a run costs the same (the more so
             // where the same reason already crashed: most likely the same crash again)
-            if (p.kind === 'no-oracle' && skipRng.chance(costlyReasons.has(reasonKey(p.reason)) ? CRASH_SKIP : NO_ORACLE_SKIP))
+            if (
+              p.kind === 'no-oracle' &&
+              (p.unrunnable || skipRng.chance(costlyReasons.has(reasonKey(p.reason)) ? CRASH_SKIP : NO_ORACLE_SKIP))
+            )
               skippedNoOracle++;
             // it goes where a crash or a missing completion went (every rule of one): time for nothing new, most likely
             else if (
