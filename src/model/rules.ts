@@ -213,6 +213,11 @@ export const RULES = R({
     source: 'io_uring/net.c io_send / io_send_zc min_ret (base)',
     says: 'MSG_WAITALL sends (and send bundles) complete with every byte',
   },
+  'sock.poll-first-nowait': {
+    source:
+      'io_uring/net.c io_send + io_send_zc POLL_FIRST, io_sendmsg_prep + io_send_zc_prep REQ_F_NOWAIT; io_uring/io_uring.c io_queue_async (base)',
+    says: 'POLL_FIRST with MSG_DONTWAIT fails with -EAGAIN at issue, before any buffer is imported or picked: the first issue never sends, and DONTWAIT makes that -EAGAIN final instead of arming poll',
+  },
   'sock.dgram': {
     source: 'net/ipv4/udp.c udp_sendmsg (base)',
     says: 'a datagram send sends one datagram of len bytes; over 65507 bytes on UDP it fails with -EMSGSIZE',

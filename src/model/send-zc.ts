@@ -51,6 +51,8 @@ export function issueSendZc(ctx: OpContext, step: number, op: SendZcOp): OpOutco
   if (!sock.zcCapable) return fail(E('EOPNOTSUPP'), 0, 'zc.sock-no-zc');
   const waitall = op.msg_flags.includes('WAITALL');
   const nowait = op.msg_flags.includes('DONTWAIT');
+  // before io_send_zc_import, where the RFC picks its buffers too (patch 5/7 calls io_send_import there)
+  if (has('POLL_FIRST') && nowait) return fail(E('EAGAIN'), 0, 'sock.poll-first-nowait');
   const fixed = has('FIXED_BUF');
 
   let sources: ByteSource[];

@@ -24,6 +24,11 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
     rules.push('send.bundle-needs-select');
     return { ...out, cqes: [cqe('result', E('EINVAL'), 0, 'send.bundle-needs-select')], failed: true, initFailure: true };
   }
+  // io_send: before io_send_import picks a buffer or imports the user's
+  if (op.flags.includes('POLL_FIRST') && nowait) {
+    rules.push('sock.poll-first-nowait');
+    return { ...out, cqes: [cqe('result', E('EAGAIN'), 0, 'sock.poll-first-nowait', 'send.result')], failed: true };
+  }
 
   if (op.buf_group === undefined) {
     const src = userSource(st, step, op);

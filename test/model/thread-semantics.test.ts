@@ -239,6 +239,33 @@ describe('base send and setup rules', () => {
     );
     expect(cqesOf(p)).toEqual({ '1': [[-105, 0]], '2': [[-125, 0]] });
   });
+  it('io_send/io_send_zc POLL_FIRST + REQ_F_NOWAIT: POLL_FIRST with MSG_DONTWAIT is -EAGAIN before any buffer is touched', () => {
+    const src = { source: { plain: { size: 8 } } };
+    const at = (op: 'send' | 'send_zc', extra: Record<string, unknown>) => ({ [op]: { len: 8, ...extra } });
+    // a plain send and a send_zc: -EAGAIN (send_zc still F_MORE and its notification)
+    const pf = { msg_flags: ['DONTWAIT'], flags: ['POLL_FIRST'] };
+    expect(cqesOf(predict(scenario({ steps: [at('send', { ...pf, ...src })] }), 'baseline'))).toEqual({ '1': [[-11, 0]] });
+    expect(cqesOf(predict(scenario({ steps: [at('send_zc', { ...pf, ...src })] }), 'baseline'))).toEqual({
+      '1': [
+        [-11, F.MORE],
+        [0, F.NOTIF],
+      ],
+    });
+    // even where the buffer would fail: the check comes first (a NULL source, a registered index past the table)
+    expect(
+      cqesOf(predict(scenario({ steps: [at('send', { ...pf, source: { regbuf: { index: 7, offset: 0 } } })] }), 'baseline'))['1'],
+    ).toEqual([[-11, 0]]);
+    // the RFC picks its buffers after the check (patch 5/7: io_send_import inside io_send_zc_import): nothing consumed
+    const sel = scenario({
+      ...regRing([{ regbuf: { index: 0, offset: 0, len: 8 } }]),
+      steps: [at('send_zc', { ...pf, buf_group: 1, flags: ['POLL_FIRST', 'FIXED_BUF'] }), { wait: { cqes: 1 } }],
+    });
+    expect(cqesOf(predict(sel, 'rfc-v1'))['1']![0]).toEqual([-11, F.MORE]);
+    expect(finalHead(predict(sel, 'rfc-v1'), 1)).toBe(0);
+    // one without the other sends
+    expect(cqesOf(predict(scenario({ steps: [at('send', { flags: ['POLL_FIRST'], ...src })] }), 'baseline'))).toEqual({ '1': [[8, 0]] });
+    expect(cqesOf(predict(scenario({ steps: [at('send', { msg_flags: ['DONTWAIT'], ...src })] }), 'baseline'))).toEqual({ '1': [[8, 0]] });
+  });
   it('rules cite a source for every id the model uses', async () => {
     const { RULES } = await import('../../src/model/rules.ts');
     for (const [id, r] of Object.entries(RULES)) expect(r.source.length, id).toBeGreaterThan(10);
