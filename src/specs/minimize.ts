@@ -45,7 +45,15 @@ export function reductions(sc: Scenario): Candidate[] {
         ]);
     });
   });
-  sc.provided_buffers.forEach((_, pi) => muts.push([`drop classic buffers ${pi}`, (s) => void s.provided_buffers.splice(pi, 1)]));
+  sc.provided_buffers.forEach((p, pi) => {
+    muts.push([`drop classic buffers ${pi}`, (s) => void s.provided_buffers.splice(pi, 1)]);
+    if (!('count' in p)) return;
+    const at = (s: Scenario) => s.provided_buffers[pi] as typeof p;
+    if (p.count > 2)
+      muts.push([`classic buffers ${pi}: ${Math.ceil(p.count / 2)} buffers`, (s) => void (at(s).count = Math.ceil(p.count / 2))]);
+    if (p.count > 1) muts.push([`classic buffers ${pi}: ${p.count - 1} buffers`, (s) => void (at(s).count = p.count - 1)]);
+    if (p.size > 1) muts.push([`classic buffers ${pi}: size ${Math.floor(p.size / 2)}`, (s) => void (at(s).size = Math.floor(p.size / 2))]);
+  });
   const regs = sc.registered_buffers;
   // the biggest cuts first: a generated scenario may register 64 buffers it never uses
   if (regs) muts.push(['no registered buffers', (s) => void delete s.registered_buffers]);
@@ -128,7 +136,8 @@ export function scenarioBytes(sc: Scenario): number {
     (a, r) => a + r.buffers.reduce((b, e) => b + ('regbuf' in e ? e.regbuf.len : 'plain' in e ? e.plain.size : e.raw.len), 0),
     0,
   );
-  return reg + ring;
+  const classic = sc.provided_buffers.reduce((a, p) => a + ('count' in p ? p.count * p.size : p.regbuf.len), 0);
+  return reg + ring + classic;
 }
 
 export interface MinimizeResult {

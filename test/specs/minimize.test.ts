@@ -3,7 +3,7 @@
 // runs. The "kernel" here is a rule over the scenario: it fails while step 2
 // is a send_zc with IO_DRAIN after another request, whatever else is there.
 import { describe, expect, it } from 'vitest';
-import { minimize, reductions } from '../../src/specs/minimize.ts';
+import { minimize, reductions, scenarioBytes } from '../../src/specs/minimize.ts';
 import { loadSpecText } from '../../src/specs/load.ts';
 import type { Scenario } from '../../src/specs/schema.ts';
 
@@ -61,5 +61,33 @@ describe('minimize in chunks', () => {
     // a round that finds nothing judges every candidate, chunk by chunk, and ends
     const last = reductions(chunked.scenario).length;
     expect(some.slice(-Math.ceil(last / 3)).reduce((a, b) => a + b, 0)).toBe(last);
+  });
+
+  it('classic provided buffers shrink too: fewer and smaller, counted in the bytes a scenario allocates', async () => {
+    // the fuzzer's FIXED_BUF-on-classic crash came with 255 buffers of 262143 bytes (64 MiB) that nothing reduced
+    const r = loadSpecText(
+      'classic.yaml',
+      `version: 1
+scenarios:
+  - id: classic
+    title: FIXED_BUF on a classic group of plain memory
+    provided_buffers: [ { bgid: 0, count: 255, size: 262143 } ]
+    steps:
+      - send: { buf_group: 0 }
+      - send_zc: { buf_group: 0, flags: [FIXED_BUF] }
+`,
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const big = r.loaded.spec.scenarios[0]!;
+    expect(scenarioBytes(big)).toBe(255 * 262143);
+    const crash = 'crash:BUG: kernel NULL pointer dereference in io_send_zc';
+    const min = await minimize(big, crash, async (b) =>
+      b.map((sc) =>
+        sc.provided_buffers.length && sc.steps.some((s) => 'send_zc' in s && s.send_zc.flags.includes('FIXED_BUF')) ? crash : undefined,
+      ),
+    );
+    expect(min.scenario.provided_buffers).toEqual([{ bgid: 0, start_bid: 0, count: 1, size: 1, fill: 'tagged' }]);
+    expect(min.scenario.steps).toHaveLength(1);
+    expect(scenarioBytes(min.scenario)).toBe(1);
   });
 });
