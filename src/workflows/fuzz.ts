@@ -540,23 +540,28 @@ async function saveFindings(
   // a round that would end past the budget (at the pace of the longest round so far, with the final rerun's
   // time kept) judges nothing, which ends minimization with what it has
   let longestRound = 0;
+  /** Findings whose minimization the budget ended (a round it refused), by index. */
+  const cut = new Set<number>();
   const timed =
-    (evaluate: (b: Scenario[]) => Promise<(string | undefined)[]>) =>
+    (i: number, evaluate: (b: Scenario[]) => Promise<(string | undefined)[]>) =>
     async (b: Scenario[]): Promise<(string | undefined)[]> => {
       const t = performance.now();
-      if (t + longestRound + (rerunThem ? RERUN_RESERVE_MS : 0) >= deadline || r.signal?.aborted) return b.map(() => undefined);
+      if (t + longestRound + (rerunThem ? RERUN_RESERVE_MS : 0) >= deadline || r.signal?.aborted) {
+        cut.add(i);
+        return b.map(() => undefined);
+      }
       const out = await evaluate(b);
       longestRound = Math.max(longestRound, performance.now() - t);
       return out;
     };
   const shared = sharedBatches(run);
   const minimized = await Promise.all(
-    fresh.map(async (f) => {
+    fresh.map(async (f, i) => {
       if (!r.minimize) return { scenario: f.c.scenario, changes: [] as string[] };
       // a crash costs a reboot and a hang its whole timeout: those candidates go a few at a time
       const slow = f.sig.startsWith('crash') || f.sig === 'timeout';
       const evaluate = slow ? oneByOne(run, f.sig) : async (b: Scenario[]) => (await shared(b)).map(findingSignature);
-      return minimize(f.c.scenario, f.sig, timed(evaluate), { maxRounds: MINIMIZE_ROUNDS, chunk: MINIMIZE_CHUNK });
+      return minimize(f.c.scenario, f.sig, timed(i, evaluate), { maxRounds: MINIMIZE_ROUNDS, chunk: MINIMIZE_CHUNK });
     }),
   );
   mkdirSync(r.foundDir, { recursive: true });
@@ -581,6 +586,11 @@ async function saveFindings(
       `# signature: ${f.sig}`,
       `# first difference: ${first}`,
       `# minimized: size ${scenarioSize(f.c.scenario)} -> ${scenarioSize(f.scenario)}${minimized[i]!.changes.length ? ` (${minimized[i]!.changes.join('; ')})` : ''}`,
+      ...(cut.has(i)
+        ? [
+            `#   stopped by the time budget, not at a minimum; to go on: ${['npx', 'uringspec', 'minimize', rel, '--scenario', f.scenario.id, ...kernelArgs, '--profile', oracle.profile].map(shellQuote).join(' ')}`,
+          ]
+        : []),
       `# reproduce: ${runCmd}`,
       `#   or build the standalone reproducer beside this file: ${relative(process.cwd(), cFile) || cFile} (exit 0 pass, 1 fail, 77 skip)`,
       '',

@@ -94,10 +94,11 @@ describe('fuzz on the host', () => {
     expect(head).toMatch(/^# Found by `uringspec fuzz --seed 3` on host .* \(model rfc-v1\)/);
     expect(head).toMatch(/^# signature: \S/m);
     expect(head).toMatch(/^# reproduce: npx uringspec run .* --target host --profile rfc-v1$/m);
-    // minimized: no larger than generated
+    // minimized: no larger than generated, and to the end (no budget to stop it)
     for (const f of yamls) {
       const m = /minimized: size (\d+) -> (\d+)/.exec(readFileSync(join(runs[0]!, 'found', f), 'utf8'));
       expect(Number(m![2])).toBeLessThanOrEqual(Number(m![1]));
+      expect(readFileSync(join(runs[0]!, 'found', f), 'utf8')).not.toMatch(/stopped by the time budget/);
     }
     // the findings join the corpus: everything loads, ids stay unique
     const { errors, specs } = loadSpecs(['corpus', join(runs[0]!, 'found')]);
@@ -129,6 +130,26 @@ describe('fuzz on the host', () => {
     expect(again.exitCode).toBe(0);
     expect(readdirSync(join(runs[0]!, 'found')).sort()).toEqual(a);
   }, 600_000);
+
+  it('a budget too short to minimize says so in each finding, with the command that goes on', async () => {
+    // 30 s: generation stops at 22.5 s, and the final rerun's 30 s reserve leaves minimization no round at all
+    const dir = tmp();
+    const corpus = tmp();
+    cpSync('corpus/zc-basic.yaml', join(corpus, 'zc-basic.yaml'));
+    const args = ['--target', 'host', '--profile', 'rfc-v1', '--seed', '3', '--budget', '30s', '--batch', '40', '--boundary-rows', '40'];
+    const r = await cli('fuzz', ...args, '--corpus', corpus, '--found', join(dir, 'found'), '--out', join(dir, 'out'), '--quiet');
+    expect(r.exitCode, r.stderr).toBe(1);
+    const yamls = readdirSync(join(dir, 'found')).filter((f) => f.endsWith('.yaml'));
+    expect(yamls.length).toBeGreaterThan(0);
+    for (const f of yamls) {
+      const text = readFileSync(join(dir, 'found', f), 'utf8');
+      const id = f.replace(/\.yaml$/, '');
+      expect(text, f).toMatch(/^# minimized: size (\d+) -> \1$/m);
+      expect(text, f).toContain(
+        `#   stopped by the time budget, not at a minimum; to go on: npx uringspec minimize ${relative(process.cwd(), join(dir, 'found', f))} --scenario ${id} --target host --profile rfc-v1\n`,
+      );
+    }
+  }, 120_000);
 });
 
 // Kernel coverage as feedback: on a recipe, fuzz runs on its coverage variant by default and the series'
