@@ -84,7 +84,7 @@ describe('semantics of a host feature set', () => {
 const desc = (name: string, fill: Fill, size: number, pageOffset = 0): BufferDesc => ({
   name,
   cname: name.replace(/\W/g, '_'),
-  role: 'regbuf',
+  role: { kind: 'regbuf', index: 0 },
   tag: 1,
   size,
   pageOffset,
