@@ -133,26 +133,26 @@ function namedReg(ctx: SiteCtx): Reg | undefined {
  * contiguous run of slices continues (three entries over one buffer are what a
  * FIXED_BUF bundle sends, and what grows the RFC's bvec array).
  */
-function previousSlice(ctx: SiteCtx): { index: number; offset: number; len: number } | undefined {
+function previousSlice(ctx: SiteCtx): Slice | undefined {
   const prev = ctx.siblings?.[ctx.siblings.length - 1] as Obj | undefined;
-  const r = prev?.regbuf as Obj | undefined;
-  const index = num(r?.index);
-  const offset = num(r?.offset);
-  const len = num(r?.len);
-  if (index === undefined || offset === undefined || len === undefined) return undefined;
-  const reg = regbufsOf(ctx.root)[index];
-  return reg && offset + len <= reg.size ? { index, offset, len } : undefined;
+  return prev ? sendingSlice(ctx.root, prev) : undefined;
+}
+interface Slice {
+  index: number;
+  offset: number;
+  len: number;
 }
 /** A ring entry's registered-buffer slice, when it is inside the table and its buffer (it sends). */
-function sendingSlice(root: Obj, e: Obj): number | undefined {
+function sendingSlice(root: Obj, e: Obj): Slice | undefined {
   const r = e.regbuf as Obj | undefined;
   const [index, offset, len] = [num(r?.index), num(r?.offset), num(r?.len)];
   if (index === undefined || offset === undefined || !len) return undefined;
   const reg = regbufsOf(root)[index];
-  return reg && offset + len <= reg.size ? len : undefined;
+  return reg && offset + len <= reg.size ? { index, offset, len } : undefined;
 }
 /** What a FIXED_BUF bundle over the fullest ring sends: the bytes of its entries that send. */
-const ringSendBytes = (root: Obj) => Math.max(0, ...ringsOf(root).map((r) => sum(arr(r.buffers).map((e) => sendingSlice(root, e) ?? 0))));
+const ringSendBytes = (root: Obj) =>
+  Math.max(0, ...ringsOf(root).map((r) => sum(arr(r.buffers).map((e) => sendingSlice(root, e)?.len ?? 0))));
 
 /** The end of the previous slice, where this entry names the same buffer and the slice left room. */
 function afterPrevious(ctx: SiteCtx): number | undefined {
