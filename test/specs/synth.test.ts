@@ -151,20 +151,22 @@ describe('synthesizer: what the series is about', () => {
     expect(share('FIXED_BUF')).toBeGreaterThan(0.55);
     expect(share('BUNDLE')).toBeGreaterThan(0.3);
     expect(share('POLL_FIRST')).toBeLessThan(0.3);
-    // the first 600 boundary rows: FIXED_BUF bundles selecting a ring of registered-buffer entries
-    const s = new Synth({ seed: 1, limits: MODEL_LIMITS, maxBoundaryRows: 600 });
-    const fixedBundles = s
-      .next(600)
-      .filter(({ scenario: sc }) =>
-        sc.steps.some(
-          (st) =>
-            'send_zc' in st &&
-            st.send_zc.flags.includes('FIXED_BUF') &&
-            st.send_zc.flags.includes('BUNDLE') &&
-            sc.buffer_rings.some((r) => r.bgid === st.send_zc.buf_group && r.buffers.some((e) => 'regbuf' in e)),
+    // the first 600 boundary rows: FIXED_BUF bundles selecting a ring of registered-buffer entries (which
+    // skeletons a seed draws moves this a lot, 20 to 54 of 600 for seeds 1-4: counted over the four)
+    const fixedBundles = [1, 2, 3, 4].flatMap((seed) =>
+      new Synth({ seed, limits: MODEL_LIMITS, maxBoundaryRows: 600 })
+        .next(600)
+        .filter(({ scenario: sc }) =>
+          sc.steps.some(
+            (st) =>
+              'send_zc' in st &&
+              st.send_zc.flags.includes('FIXED_BUF') &&
+              st.send_zc.flags.includes('BUNDLE') &&
+              sc.buffer_rings.some((r) => r.bgid === st.send_zc.buf_group && r.buffers.some((e) => 'regbuf' in e)),
+          ),
         ),
-      );
-    expect(fixedBundles.length).toBeGreaterThan(25);
+    );
+    expect(fixedBundles.length).toBeGreaterThan(100);
   });
 
   it('after the boundary phase a ring entry mostly names a slice that sends, and often the one after the previous entry', () => {
@@ -201,6 +203,51 @@ describe('synthesizer: what the series is about', () => {
     );
     const bvalid = bes.filter(({ g, sizes }) => g.index < sizes.length && g.len > 0 && g.offset + g.len <= sizes[g.index]!);
     expect(bvalid.length / bes.length).toBeLessThan(0.15);
+  });
+
+  it('random draws: rings hold entries, mostly of one kind; a socket is set up; an index past 16 bits often names a buffer in its low bits', () => {
+    // measured 2026-11-28 (seed 1, 1200 fresh scenarios after the boundary phase): 54% of rings were empty
+    // (the schema's default `buffers: []` taken half the time), ring entries took their kind alone, and no
+    // random regbuf index was past 2^16: the corpus's index-truncation and partial-bundle findings need these
+    const rng = new Rng(6);
+    let rings = 0;
+    let empty = 0;
+    let pairs = 0;
+    let sameKind = 0;
+    let sockets = 0;
+    let big = 0;
+    let aliased = 0;
+    const kind = (e: object) => Object.keys(e).find((k) => ['regbuf', 'plain', 'raw'].includes(k));
+    for (let i = 0; i < 400; i++) {
+      const built = buildScenario({ rng, limits: MODEL_LIMITS, boundaryBias: 0.35 });
+      const sc = built.value as ScenarioT;
+      if (built.trace.get('socket#has') === 1) sockets++;
+      const sizes = regbufSizes(sc);
+      for (const r of sc.buffer_rings ?? []) {
+        rings++;
+        const es = r.buffers ?? [];
+        if (!es.length) empty++;
+        es.forEach((e, k) => {
+          if (k > 0) {
+            pairs++;
+            if (kind(e) === kind(es[k - 1]!)) sameKind++;
+          }
+          if ('regbuf' in e && e.regbuf.index >= 1 << 16) {
+            big++;
+            const low = e.regbuf.index % (1 << 16);
+            if (low < sizes.length && e.regbuf.offset + e.regbuf.len <= sizes[low]!) aliased++;
+          }
+        });
+      }
+    }
+    expect(rings).toBeGreaterThan(300);
+    expect(empty / rings).toBeLessThan(0.2);
+    // branches alone (regbuf 4, plain 2, raw 1) give 21/49 = 43% same-kind neighbours; sameBranchAsSibling 0.7
+    expect(sameKind / pairs).toBeGreaterThan(0.7);
+    expect(sockets / 400).toBeGreaterThan(0.7);
+    // an index past 2^16 whose low 16 bits name a registered buffer, with a slice that fits that buffer
+    expect(aliased).toBeGreaterThan(5);
+    expect(aliased / big).toBeGreaterThan(0.3);
   });
 });
 

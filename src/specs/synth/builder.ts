@@ -125,10 +125,15 @@ class Builder {
       }
       case 'union': {
         const names = branchNames(node);
+        const prev = ctx.siblings?.[ctx.siblings.length - 1];
+        const follow =
+          hint.sameBranchAsSibling && !this.o.seen && prev && typeof prev === 'object' && this.o.rng.chance(hint.sameBranchAsSibling)
+            ? names.findIndex((n) => n in prev)
+            : -1;
         const i = this.decide(
           `${key}#branch`,
           names.length,
-          names.map((n) => hint.branches?.[n] ?? 1),
+          follow >= 0 ? names.map((_, j) => (j === follow ? 1 : 0)) : names.map((n) => hint.branches?.[n] ?? 1),
           names.map((n) => `${pattern}#${n}`),
           this.o.seen ? node.options.map((o) => reachable(o, pattern)) : undefined,
         );

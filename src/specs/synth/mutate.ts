@@ -43,14 +43,16 @@ export function mutateOne(p: Parent, rng: Rng): Mutation {
     return { trace, change: `${s.key} redrawn` };
   }
   if (kind === 2) return insertStep(trace, rng);
-  if (kind === 3) return dropStep(trace, rng);
+  // one step is the fewest: grow it instead of running the parent again
+  if (kind === 3) return stepsLen(trace) > 1 ? dropStep(trace, rng) : insertStep(trace, rng);
   const structural = keys.filter((k) => /#(branch|has|len|set)$/.test(k) || typeof trace.get(k) === 'number');
   if (!structural.length) return { trace, change: 'nothing to change' };
   const key = rng.pick(structural);
   const d = trace.get(key)!;
   if (key.endsWith('#has')) trace.set(key, d === 1 ? 0 : 1);
   else if (key.endsWith('#set')) trace.set(key, (d as number) ^ (1 << rng.int(0, 7)));
-  else if (key.endsWith('#len') && typeof d === 'number') trace.set(key, Math.max(0, d + rng.pick([-1, 1, 1])));
+  // an empty array grows (shrinking it would change nothing)
+  else if (key.endsWith('#len') && typeof d === 'number') trace.set(key, d === 0 ? 1 : d + rng.pick([-1, 1, 1]));
   else trace.delete(key);
   return { trace, change: `${key} changed` };
 }
@@ -101,7 +103,6 @@ function insertStep(t: Map<string, Decision>, rng: Rng): Mutation {
 
 function dropStep(t: Map<string, Decision>, rng: Rng): Mutation {
   const n = stepsLen(t);
-  if (n <= 1) return { trace: new Map(t), change: 'nothing to drop' };
   const at = rng.int(0, n - 1);
   const trace = renumber(t, at, -1);
   trace.set('steps#len', n - 1);
