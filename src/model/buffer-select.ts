@@ -4,10 +4,11 @@
 import { ABIS } from '../specs/abi.ts';
 import type { AbiName } from '../specs/schema.ts';
 import { E } from './errno.ts';
-import { PEEK_MAX_IMPORT, UIO_MAXIOV } from './limits.ts';
+import { PEEK_MAX_IMPORT, UIO_MAXIOV, USER_PTR_MAX } from './limits.ts';
 import type { ByteSource } from './prediction.ts';
 import type { RuleId } from './rules.ts';
 import type { Semantics } from './profiles.ts';
+import type { SocketModel } from './socket.ts';
 import type { ClassicTarget, KernelState, RingState } from './state.ts';
 import { unpredictable } from './unpredictable.ts';
 import type { RingEntryDesc } from '../specs/layout.ts';
@@ -106,13 +107,25 @@ function surelyUnmapped(addr: bigint): boolean {
   return addr < 0x400000n || (addr >= 0x1_0000_0000n && addr < 0x5000_0000_0000n) || addr >= 0x8000_0000_0000n;
 }
 
-/** The bytes of a picked buffer used as user memory (no FIXED_BUF). */
-export function asUserMemory(p: PickedBuf): Memory {
+/**
+ * The bytes of a picked buffer used as user memory (no FIXED_BUF). An address
+ * nothing maps faults only when bytes are copied from it: not for a buffer of
+ * no bytes inside the user range (import_ubuf's access_ok passes), nor for a
+ * send the socket refuses first (a UDP datagram over 65507 bytes); those are
+ * read as a buffer whose bytes are never sent.
+ */
+export function asUserMemory(p: PickedBuf, sock: SocketModel): Memory {
   const t = p.target;
   if (t.kind === 'plain') {
     const offset = 'offset' in t ? t.offset : 0;
+    if (offset + p.len > t.buffer.size && !sock.refusedBeforeCopy(p.len))
+      unpredictable(
+        `provided buffer ${p.bid} claims ${p.len} bytes of the ${t.buffer.size - offset} its memory holds: the kernel reads on into memory the model does not know`,
+      );
     return { ok: { buffer: t.buffer.name, offset, len: p.len } };
   }
+  const unread = { ok: { buffer: `provided buffer ${p.bid} (never read)`, offset: 0, len: p.len } };
+  if (t.addr + BigInt(p.len) <= USER_PTR_MAX && (p.len === 0 || sock.refusedBeforeCopy(p.len))) return unread;
   if (surelyUnmapped(t.addr)) return { fault: 'kbuf.bad-user-addr' };
   return unpredictable(
     `provided buffer ${p.bid} has addr 0x${t.addr.toString(16)} used as user memory: the model does not know what is mapped there`,

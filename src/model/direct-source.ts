@@ -6,21 +6,27 @@ import type { Failure } from './buffer-select.ts';
 import type { ByteSource } from './prediction.ts';
 import type { KernelState } from './state.ts';
 import type { SendOp, SendZcOp } from './outcome.ts';
+import type { SocketModel } from './socket.ts';
 import { unpredictable } from './unpredictable.ts';
 
 export type Direct = { ok: ByteSource[] } | Failure;
 
-/** Bytes at the sqe addr used as user memory. */
-export function userSource(st: KernelState, step: number, op: SendOp | SendZcOp): Direct {
+/**
+ * Bytes at the sqe addr used as user memory. An address nothing maps faults
+ * when the socket copies from it, so what the socket refuses before copying
+ * (a UDP datagram over 65507 bytes) is the result instead.
+ */
+export function userSource(st: KernelState, step: number, op: SendOp | SendZcOp, sock: SocketModel): Direct {
   const len = op.len;
   if (len === 0) return { ok: [] };
+  const copyFault = (): Failure => sock.refusedBeforeCopy(len) ?? { err: E('EFAULT'), rule: 'send.null-buffer' };
   const src = op.source;
-  if (!src) return { err: E('EFAULT'), rule: 'send.null-buffer' };
+  if (!src) return copyFault();
   if ('plain' in src) return { ok: [{ buffer: `step ${step} source`, offset: 0, len }] };
   const reg = st.regbuf(src.regbuf.index);
   if (!reg) {
     // The generator passes the offset itself as the address.
-    if (src.regbuf.offset < 0x400000) return { err: E('EFAULT'), rule: 'send.null-buffer' };
+    if (src.regbuf.offset < 0x400000) return copyFault();
     return unpredictable(`address ${src.regbuf.offset} (regbuf ${src.regbuf.index} does not exist) may be mapped`);
   }
   if (src.regbuf.offset + len > reg.size)

@@ -18,6 +18,11 @@ export const UNIX_DGRAM_QLEN = 10;
 export const UDP_RCVBUF = 212992;
 /** A conservative per-datagram truesize overhead. */
 export const DGRAM_OVERHEAD = 1024;
+/**
+ * x86-64 USER_PTR_MAX with 4-level paging (TASK_SIZE_MAX, as on the guests and this host): access_ok()
+ * refuses a range that ends past it (arch/x86/include/asm/uaccess_64.h __access_ok; cpu/common.c).
+ */
+export const USER_PTR_MAX = (1n << 47n) - 4096n;
 /** Default stream send window the model is sure a send fits into at once (uspec's sockets, SO_SNDBUF unset). */
 export const STREAM_SAFE = 65536;
 

@@ -26,6 +26,10 @@ export const RULES = R({
     source: 'io_uring/io_uring.c io_uring_fill_params (base)',
     says: 'CQSIZE with cq_entries (rounded up to a power of two) below the SQ size fails queue_init with -EINVAL',
   },
+  'setup.provide-range': {
+    source: 'io_uring/kbuf.c io_provide_buffers_prep check_add_overflow + access_ok (base 6.12.8; also 6.18)',
+    says: 'PROVIDE_BUFFERS whose addr + len * nbufs wraps fails with -EOVERFLOW, and one ending past the user address space (USER_PTR_MAX) with -EFAULT: an encoded {index, offset} addr is checked as user memory too',
+  },
 
   // ---- send_zc: CQE protocol ---------------------------------------------------
   'zc.two-cqes': {
@@ -175,7 +179,7 @@ export const RULES = R({
   },
   'kbuf.bad-user-addr': {
     source: 'net/ipv4/tcp.c / udp copy from user (base)',
-    says: 'a provided buffer used as user memory whose addr maps nothing fails the send with -EFAULT, after the buffer was picked',
+    says: 'a provided buffer used as user memory whose addr maps nothing fails the send with -EFAULT, after the buffer was picked (not one of no bytes inside the user range, and not a send the socket refuses before copying)',
   },
 
   // ---- send (base) ---------------------------------------------------------------
@@ -197,7 +201,7 @@ export const RULES = R({
   },
   'send.null-buffer': {
     source: 'lib/iov_iter.c / net copy from user (base)',
-    says: 'a send from a NULL buffer with len > 0 fails with -EFAULT',
+    says: 'a send from a NULL buffer with len > 0 fails with -EFAULT when the socket copies from it (a UDP datagram over 65507 bytes is refused before that: -EMSGSIZE, sock.dgram)',
   },
 
   // ---- sockets (base) ------------------------------------------------------------

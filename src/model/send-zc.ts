@@ -60,7 +60,7 @@ export function issueSendZc(ctx: OpContext, step: number, op: SendZcOp): OpOutco
   let waitAll = waitall;
   let flagsRule: RuleId = 'zc.two-cqes';
   if (op.buf_group === undefined) {
-    const src = fixed ? fixedSource(st, op) : userSource(st, step, op);
+    const src = fixed ? fixedSource(st, op) : userSource(st, step, op, sock);
     if ('err' in src) return fail(src.err, 0, src.rule);
     sources = src.ok;
   } else {
@@ -70,7 +70,7 @@ export function issueSendZc(ctx: OpContext, step: number, op: SendZcOp): OpOutco
     rules.push(...sel.rules);
     if (sel.from === 'classic' && has('BUNDLE')) rules.push('rfc.classic-one-buffer');
     const bid = sel.picked[0]!.bid;
-    const mems: Memory[] = sel.picked.map((p) => (fixed ? asRegisteredMemory(st, sem, p) : asUserMemory(p)));
+    const mems: Memory[] = sel.picked.map((p) => (fixed ? asRegisteredMemory(st, sem, p) : asUserMemory(p, sock)));
     if (fixed) rules.push('rfc.addr-encoding');
     if (fixed && sel.from === 'classic') rules.push('rfc.classic-fixed');
     const bad = mems.findIndex((m) => !('ok' in m));

@@ -6,6 +6,7 @@ import { CQE_F } from './cqe.ts';
 import type { ByteSource } from './prediction.ts';
 import { bufferFlags, cqe, isFailure, type OpContext, type OpOutcome, type SendOp } from './outcome.ts';
 import type { RuleId } from './rules.ts';
+import type { SocketModel } from './socket.ts';
 import { unpredictable } from './unpredictable.ts';
 
 const MAX_ROUNDS = 4096;
@@ -31,7 +32,7 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
   }
 
   if (op.buf_group === undefined) {
-    const src = userSource(st, step, op);
+    const src = userSource(st, step, op, sock);
     if ('err' in src) {
       rules.push(src.rule);
       return { ...out, cqes: [cqe('result', src.err, 0, src.rule, 'send.result')], failed: true };
@@ -54,7 +55,7 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
     }
     rules.push(...sel.rules);
     const p = sel.picked[0]!;
-    const mem = asUserMemory(p);
+    const mem = asUserMemory(p, sock);
     if ('fault' in mem) {
       rules.push(mem.fault);
       return { ...out, cqes: [cqe('result', E('EFAULT'), bufferFlags(p.bid), mem.fault, 'send.result')], failed: true };
@@ -83,7 +84,7 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
       return out;
     }
     rules.push(...sel.rules);
-    const sources = userBytes(sel);
+    const sources = userBytes(sel, sock);
     const n = sources.reduce((a, s) => a + s.len, 0);
     const r = sock.send(n, { waitall: true, nowait });
     if (!('exact' in r.res)) unpredictable("a send bundle that may complete short: rounds and head then depend on the kernel's choice");
@@ -100,9 +101,9 @@ export function issueSend(ctx: OpContext, step: number, op: SendOp): OpOutcome {
   return unpredictable('a send bundle that never empties its group');
 }
 
-function userBytes(sel: Selection): ByteSource[] {
+function userBytes(sel: Selection, sock: SocketModel): ByteSource[] {
   return sel.picked.map((p) => {
-    const m = asUserMemory(p);
+    const m = asUserMemory(p, sock);
     if (!('ok' in m)) return unpredictable(`send bundle over buffer ${p.bid}, whose addr is not user memory the model knows`);
     return m.ok;
   });

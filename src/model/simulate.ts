@@ -4,7 +4,9 @@
 // the rest, reaps every CQE and drains the peer. Requests are issued at
 // submission, in order, against the state the earlier steps left.
 import type { Scenario } from '../specs/schema.ts';
+import { encodeRegbufAddr } from '../specs/abi.ts';
 import { E } from './errno.ts';
+import { USER_PTR_MAX } from './limits.ts';
 import { CQE_F } from './cqe.ts';
 import { type Prediction, type PredictedRequest, type PeerChunk } from './prediction.ts';
 import type { RuleId } from './rules.ts';
@@ -31,6 +33,13 @@ export function setupFailure(sc: Scenario): Prediction['setupFailure'] {
   if (sc.ring.cq_entries !== undefined) {
     const cq = 1 << Math.ceil(Math.log2(sc.ring.cq_entries));
     if (cq < sc.ring.entries) return { what: 'queue_init', res: E('EINVAL'), rule: 'setup.cq-smaller-than-sq' };
+  }
+  // io_provide_buffers_prep: the range addr .. addr + len must not wrap, and access_ok() must take it
+  for (const p of sc.provided_buffers) {
+    if (!('regbuf' in p)) continue; // plain memory the program allocated
+    const end = encodeRegbufAddr(p.abi, p.regbuf.index, p.regbuf.offset) + BigInt(p.regbuf.len);
+    if (end >= 1n << 64n) return { what: 'provide_buffers', res: E('EOVERFLOW'), rule: 'setup.provide-range' };
+    if (end > USER_PTR_MAX) return { what: 'provide_buffers', res: E('EFAULT'), rule: 'setup.provide-range' };
   }
   return undefined;
 }
@@ -59,6 +68,22 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
   let fresh = 0;
   const submitAll = sc.ring.flags.includes('SUBMIT_ALL');
 
+  // A POLL_FIRST request (not MSG_DONTWAIT) returns -EAGAIN at its first issue and is armed for poll: it
+  // completes from task work, after the requests issued inline in its submission (io_send / io_send_zc
+  // POLL_FIRST before the import, io_queue_async IO_APOLL_READY -> io_req_task_queue). The model issues in
+  // submission order, so it gives up where that order shows; with DEFER_TASKRUN the task work waits for
+  // the next wait for completions, so every step before one may see the request not yet issued.
+  const pollsFirst = (q: Queued) => {
+    const op = 'send_zc' in q.st ? q.st.send_zc : 'send' in q.st ? q.st.send : undefined;
+    return !!op && op.flags.includes('POLL_FIRST') && !op.msg_flags.includes('DONTWAIT');
+  };
+  let pollFirstPending: number | undefined;
+  const notBeforeTaskWork = (step: number, what: string) => {
+    if (pollFirstPending !== undefined)
+      unpredictable(
+        `step ${step} (${what}) comes before a wait after the POLL_FIRST request of step ${pollFirstPending} on a DEFER_TASKRUN ring: whether that request has run yet is the kernel's choice`,
+      );
+  };
   const submit = () => {
     if (fresh === 0) return;
     fresh = 0;
@@ -67,6 +92,12 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
     let inChain = false;
     const batch = queue;
     queue = [];
+    const polled = batch.find(pollsFirst);
+    if (polled && batch.length > 1)
+      unpredictable(
+        `step ${polled.step}: a POLL_FIRST request completes from task work after the requests issued inline in its submission (the model issues in submission order)`,
+      );
+    if (polled && sc.ring.flags.includes('DEFER_TASKRUN')) pollFirstPending = polled.step;
     for (const [k, q] of batch.entries()) {
       const op = 'send_zc' in q.st ? q.st.send_zc : 'send' in q.st ? q.st.send : undefined;
       if (!op) continue;
@@ -128,6 +159,7 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
 
   sc.steps.forEach((s, i) => {
     const step = i + 1;
+    if (!('wait' in s)) notBeforeTaskWork(step, Object.keys(s)[0]!);
     if ('send_zc' in s || 'send' in s) {
       const op = 'send_zc' in s ? s.send_zc : s.send;
       queue.push({ step, userData: BigInt(op.user_data ?? step), st: s });
@@ -142,6 +174,8 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
       st.addToRing(s.ring_add.bgid, step);
     } else if ('wait' in s) {
       submit();
+      // waiting for completions runs the deferred task work
+      pollFirstPending = undefined;
       heads(step);
     } else if ('submit' in s) {
       submit();

@@ -35,6 +35,14 @@ export class SocketModel {
    * (MSG_WAITALL, send bundles, and — intended — send_zc bundles).
    * nowait: MSG_DONTWAIT, no retry at all.
    */
+  /**
+   * What the socket refuses before it copies a byte of the send (so before a bad address faults):
+   * a UDP datagram over 65507 bytes, -EMSGSIZE (udp_sendmsg -> __ip_append_data checks the length first).
+   */
+  refusedBeforeCopy(n: number): { err: number; rule: RuleId } | undefined {
+    return this.sock.type === 'udp' && n > UDP_MAX ? { err: E('EMSGSIZE'), rule: 'sock.dgram' } : undefined;
+  }
+
   send(n: number, opts: { waitall: boolean; nowait: boolean }): SendOutcome {
     if (this.stream) {
       if (n === 0) return { res: { exact: 0 }, rule: 'sock.stream-full', sent: true };
@@ -49,7 +57,8 @@ export class SocketModel {
       if (opts.waitall && !opts.nowait) return { res: { exact: n }, rule: 'sock.waitall', sent: true };
       return { res: { min: 1, max: n }, rule: 'sock.stream-short', sent: true };
     }
-    if (this.sock.type === 'udp' && n > UDP_MAX) return { res: { exact: E('EMSGSIZE') }, rule: 'sock.dgram', sent: false };
+    const refused = this.refusedBeforeCopy(n);
+    if (refused) return { res: { exact: refused.err }, rule: refused.rule, sent: false };
     if (n > PEER_READ_MAX) unpredictable(`a ${n}-byte datagram is larger than the 64 KiB the peer reads at once`);
     if (this.sock.sndbuf && n > this.sock.sndbuf) unpredictable(`a ${n}-byte datagram does not fit SO_SNDBUF ${this.sock.sndbuf}`);
     this.unreadDgrams++;
