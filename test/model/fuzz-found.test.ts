@@ -4,7 +4,7 @@
 // (6.18) written out, and the step either side of the edge. Before the fixes
 // these were reported as kernel findings; the kernel was right each time.
 import { describe, expect, it } from 'vitest';
-import { predict, type ProfileName } from '../../src/model/index.ts';
+import { predict } from '../../src/model/index.ts';
 import { asPrediction, cqesOf, scenario } from './helpers.ts';
 
 const EFAULT = -14;
@@ -68,7 +68,7 @@ describe('PROVIDE_BUFFERS checks its range as user memory (io_provide_buffers_pr
           provided_buffers: [{ bgid: 3, bid: 0, abi, regbuf: { index, offset, len } }],
           steps: [{ send: { len: 0 } }],
         }),
-        'rfc-v1' as ProfileName,
+        'rfc-v1',
       ),
     ).setupFailure;
   it('index 2^20-1 at offset 2^32-1 (rfc-v1: addr 0xfffffffff000fffff... past 47 bits): -EFAULT at setup', () => {
