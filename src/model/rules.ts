@@ -222,6 +222,11 @@ export const RULES = R({
       'io_uring/net.c io_send + io_send_zc POLL_FIRST, io_sendmsg_prep + io_send_zc_prep REQ_F_NOWAIT; io_uring/io_uring.c io_queue_async (base)',
     says: 'POLL_FIRST with MSG_DONTWAIT fails with -EAGAIN at issue, before any buffer is imported or picked: the first issue never sends, and DONTWAIT makes that -EAGAIN final instead of arming poll',
   },
+  'sqe.poll-first': {
+    source:
+      'io_uring/net.c io_send + io_send_zc "if (!(req->flags & REQ_F_POLLED) && POLL_FIRST) return -EAGAIN" before the import; io_uring/io_uring.c io_queue_async IO_APOLL_READY -> io_req_task_queue (base)',
+    says: 'a POLL_FIRST request without MSG_DONTWAIT is armed for poll at its first issue and runs from task work: after the requests issued inline in its submission (their CQEs, picked buffers and bytes come first), in submission order among themselves',
+  },
   'sock.dgram': {
     source: 'net/ipv4/udp.c udp_sendmsg (base)',
     says: 'a datagram send sends one datagram of len bytes; over 65507 bytes on UDP it fails with -EMSGSIZE',

@@ -69,12 +69,12 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
   const submitAll = sc.ring.flags.includes('SUBMIT_ALL');
 
   // A POLL_FIRST request (not MSG_DONTWAIT) returns -EAGAIN at its first issue and is armed for poll: it
-  // completes from task work, after the requests issued inline in its submission (io_send / io_send_zc
-  // POLL_FIRST before the import, io_queue_async IO_APOLL_READY -> io_req_task_queue). The model issues in
-  // submission order, so it gives up where that order shows; with DEFER_TASKRUN the task work waits for
-  // the next wait for completions, so every step before one may see the request not yet issued.
+  // runs from task work, after the requests issued inline in its submission (sqe.poll-first). With
+  // DEFER_TASKRUN the task work waits for the next wait for completions, so every step before one may see
+  // the request not yet issued. send_zc on a socket without zero-copy fails before the POLL_FIRST check.
   const pollsFirst = (q: Queued) => {
     const op = 'send_zc' in q.st ? q.st.send_zc : 'send' in q.st ? q.st.send : undefined;
+    if ('send_zc' in q.st && !ctx.sock.zcCapable) return false;
     return !!op && op.flags.includes('POLL_FIRST') && !op.msg_flags.includes('DONTWAIT');
   };
   let pollFirstPending: number | undefined;
@@ -93,12 +93,24 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
     const batch = queue;
     queue = [];
     const polled = batch.find(pollsFirst);
-    if (polled && batch.length > 1)
+    const ordered = batch.some((q) => {
+      const op = 'send_zc' in q.st ? q.st.send_zc : 'send' in q.st ? q.st.send : undefined;
+      return op?.sqe_flags.some((f) => f === 'IO_LINK' || f === 'IO_DRAIN');
+    });
+    if (polled && batch.length > 1 && ordered)
       unpredictable(
-        `step ${polled.step}: a POLL_FIRST request completes from task work after the requests issued inline in its submission (the model issues in submission order)`,
+        `step ${polled.step}: a POLL_FIRST request in a submission with links or drains (which requests wait for its task work is the kernel's)`,
       );
     if (polled && sc.ring.flags.includes('DEFER_TASKRUN')) pollFirstPending = polled.step;
-    for (const [k, q] of batch.entries()) {
+    // issue order: the inline requests, then the POLL_FIRST ones (in submission order each); a request at or
+    // after an io_init_req failure was never submitted
+    const inline = [...batch.keys()].filter((k) => !pollsFirst(batch[k]!));
+    const deferred = [...batch.keys()].filter((k) => pollsFirst(batch[k]!));
+    if (deferred.length && batch.length > 1) rules.add('sqe.poll-first');
+    let stoppedAt = batch.length;
+    for (const k of [...inline, ...deferred]) {
+      const q = batch[k]!;
+      if (k > stoppedAt) continue;
       const op = 'send_zc' in q.st ? q.st.send_zc : 'send' in q.st ? q.st.send : undefined;
       if (!op) continue;
       let o: OpOutcome;
@@ -144,9 +156,13 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
       // included) unless SUBMIT_ALL: the rest stay in the SQ ring until the
       // next io_uring_submit.
       if (o.initFailure && !submitAll) {
+        if (pollsFirst(q))
+          unpredictable(
+            `step ${q.step}: a POLL_FIRST request that fails in io_init_req completes inline, before requests the model issued first`,
+          );
         rules.add('submit.stop-on-init-failure');
         queue = batch.slice(k + 1);
-        break;
+        stoppedAt = k;
       }
     }
   };

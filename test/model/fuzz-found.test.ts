@@ -119,11 +119,57 @@ describe('POLL_FIRST completes from task work, after the requests issued inline 
       }),
       'rfc-v1',
     );
-  it('with another request in the same submission: no oracle (the fuzzer saw 4, 3 for 3, 4)', () => {
-    const p = two(['POLL_FIRST']);
-    expect(p.kind === 'no-oracle' && p.reason).toBe(
-      'step 1: a POLL_FIRST request completes from task work after the requests issued inline in its submission (the model issues in submission order)',
+  it('with another request in the same submission it runs after it: its CQE, picked buffer and bytes come second (the fuzzer saw 4, 3 for 3, 4)', () => {
+    const p = asPrediction(two(['POLL_FIRST']));
+    expect(p.requests.map((r) => r.step)).toEqual([2, 1]);
+    expect(p.peer.chunks.map((c) => c.userData)).toEqual([2n, 1n]);
+    expect(p.rules).toContain('sqe.poll-first');
+    const ring = asPrediction(
+      predict(
+        scenario({
+          buffer_rings: [{ bgid: 1, entries: 2, buffers: [{ plain: { size: 8 } }, { plain: { size: 16 } }] }],
+          steps: [{ send: { buf_group: 1, flags: ['POLL_FIRST'] } }, { send: { buf_group: 1 } }],
+        }),
+        'rfc-v1',
+      ),
     );
+    // step 2 picks the head entry (bid 0, 8 bytes), step 1 the next (bid 1, 16 bytes)
+    expect(cqesOf(ring)).toEqual({ '1': [[16, 1 | (1 << 16)]], '2': [[8, 1 | (0 << 16)]] });
+  });
+  it('in a submission with a link or a drain: no oracle', () => {
+    const linked = predict(
+      scenario({
+        steps: [
+          { send: { len: 8, source: { plain: { size: 8 } }, flags: ['POLL_FIRST'] } },
+          { send: { len: 8, source: { plain: { size: 8 } }, sqe_flags: ['IO_LINK'] } },
+          { send: { len: 8, source: { plain: { size: 8 } } } },
+        ],
+      }),
+      'rfc-v1',
+    );
+    expect(linked.kind === 'no-oracle' && linked.reason).toBe(
+      "step 1: a POLL_FIRST request in a submission with links or drains (which requests wait for its task work is the kernel's)",
+    );
+  });
+  it('a request after an io_init_req failure is not submitted, a POLL_FIRST one before it still runs', () => {
+    // step 2: BUNDLE without buffer select fails in prep (-EINVAL, send.bundle-needs-select), so step 3 stays queued
+    const p = asPrediction(
+      predict(
+        scenario({
+          steps: [
+            { send: { len: 8, source: { plain: { size: 8 } }, flags: ['POLL_FIRST'] } },
+            { send: { len: 8, source: { plain: { size: 8 } }, flags: ['BUNDLE'] } },
+            { send: { len: 4, source: { plain: { size: 4 } } } },
+          ],
+        }),
+        'rfc-v1',
+      ),
+    );
+    // step 3 stays in the SQ ring: no later io_uring_submit, the end only reaps
+    expect(p.requests.map((r) => [r.step, r.cqes[0]!.res])).toEqual([
+      [2, { exact: -22 }],
+      [1, { exact: 8 }],
+    ]);
   });
   it('alone in its submission, or with MSG_DONTWAIT (-EAGAIN at once), or without POLL_FIRST: an oracle', () => {
     const alone = predict(
