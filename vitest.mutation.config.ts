@@ -18,6 +18,7 @@ export default defineConfig({
       'test/judge/peer.test.ts',
       'test/judge/bisect.test.ts',
       'test/judge/judge-items.test.ts',
+      'test/judge/feedback.test.ts',
       'test/specs/schema.test.ts',
       'test/specs/json-schema.test.ts',
       'test/specs/minimize.test.ts',

@@ -5,7 +5,7 @@
 // the ring heads' movement as predicted); the verdict and its finding
 // signature; and, on a coverage build, the lines of the series the kernel
 // executed for the scenario (gcov, folded by workflows/coverage.ts).
-import { CQE_F, describeRes, formatCqeFlags, NOTIF_ZC_COPIED, type NoOracle, type Prediction } from '../model/index.ts';
+import { CQE_F, describeRes, formatCqeFlags, NOTIF_ZC_COPIED, STREAM_SAFE, type NoOracle, type Prediction } from '../model/index.ts';
 import type { Scenario } from '../specs/schema.ts';
 import type { FeedbackSource } from '../specs/synth/feedback.ts';
 import type { ScenarioResult } from './result.ts';
@@ -58,6 +58,41 @@ export const outcomeFeedback: FeedbackSource<FuzzObservation> = {
   },
 };
 
+/**
+ * Per predicted request: its kind (op, FIXED_BUF, BUNDLE, buffer select) with each rule its CQEs follow,
+ * and on a stream socket how full its bytes make the socket (an eighth, a quarter, a half, all of what the
+ * model is sure fits, or more). A rule the prediction already used elsewhere is new again for another kind
+ * of request, and a send closer to filling the socket is new before one fills it: the way to a FIXED_BUF
+ * bundle that must wait for room (sock.waitall), one field change at a time.
+ */
+export const requestFeedback: FeedbackSource<FuzzObservation> = {
+  name: 'request',
+  *features({ scenario, prediction }) {
+    if (prediction.kind !== 'prediction') return;
+    const stream = scenario.socket.type === 'tcp' || scenario.socket.type === 'unix-stream';
+    const room = Math.min(scenario.socket.sndbuf ?? STREAM_SAFE, STREAM_SAFE);
+    for (const r of prediction.requests) {
+      const st = scenario.steps[r.step - 1];
+      const op = st && 'send_zc' in st ? st.send_zc : st && 'send' in st ? st.send : undefined;
+      if (!op) continue;
+      const flags: readonly string[] = op.flags;
+      const kind = [
+        r.op,
+        ...(flags.includes('FIXED_BUF') ? ['fixed'] : []),
+        ...(flags.includes('BUNDLE') ? ['bundle'] : []),
+        ...(op.buf_group !== undefined ? ['select'] : []),
+      ].join('+');
+      for (const c of r.cqes) yield `${kind}:${c.resRule}`;
+      if (!stream) continue;
+      const bytes = prediction.peer.chunks
+        .filter((c) => c.userData === r.userData)
+        .reduce((a, c) => a + c.sources.reduce((b, s) => b + s.len, 0), 0);
+      if (bytes > 0)
+        yield `${kind}:fill-${bytes > room ? 'over' : (['1/8', '1/4', '1/2', 'all'].find((_, i) => bytes <= room / 2 ** (3 - i)) ?? 'all')}`;
+    }
+  },
+};
+
 export const verdictFeedback: FeedbackSource<FuzzObservation> = {
   name: 'verdict',
   features: (o) => [findingSignature(o.result) ?? o.result.status],
@@ -70,4 +105,10 @@ export const lineFeedback: FeedbackSource<FuzzObservation> = {
 };
 
 /** The sources every fuzz run uses. */
-export const FEEDBACK_SOURCES: readonly FeedbackSource<FuzzObservation>[] = [ruleFeedback, outcomeFeedback, verdictFeedback, lineFeedback];
+export const FEEDBACK_SOURCES: readonly FeedbackSource<FuzzObservation>[] = [
+  ruleFeedback,
+  requestFeedback,
+  outcomeFeedback,
+  verdictFeedback,
+  lineFeedback,
+];

@@ -22,3 +22,4 @@ export * from './prediction.ts';
 export * from './profiles.ts';
 export { RULES, ruleSource, type RuleId } from './rules.ts';
 export { errnoValue, describeRes } from './errno.ts';
+export { STREAM_SAFE } from './limits.ts';

@@ -93,10 +93,22 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
     const batch = queue;
     queue = [];
     const polled = batch.find(pollsFirst);
-    const ordered = batch.some((q) => {
-      const op = 'send_zc' in q.st ? q.st.send_zc : 'send' in q.st ? q.st.send : undefined;
-      return op?.sqe_flags.some((f) => f === 'IO_LINK' || f === 'IO_DRAIN');
-    });
+    const sqeFlags = (q: Queued) => ('send_zc' in q.st ? q.st.send_zc : 'send' in q.st ? q.st.send : undefined)?.sqe_flags ?? [];
+    const ordered = batch.some((q) => sqeFlags(q).some((f) => f === 'IO_LINK' || f === 'IO_DRAIN'));
+    // io_submit_state_end queues a link still open at the end of the submission to io-wq, whose blocking
+    // issue does not arm poll: POLL_FIRST's -EAGAIN is final there (seen: -EAGAIN on 6.12, -ECANCELED on 6.18)
+    const last = batch[batch.length - 1];
+    if (last && pollsFirst(last) && sqeFlags(last).includes('IO_LINK'))
+      unpredictable(
+        `step ${last.step}: a POLL_FIRST request left as an open link at the end of its submission goes to io-wq, which fails it (-EAGAIN on 6.12, -ECANCELED on 6.18; the thread does not say)`,
+      );
+    // io_drain_req: a drained request with nothing in flight runs from task work, after the requests submitted
+    // after it; with requests in flight it waits on the defer list and those after it wait behind it
+    const drained = batch.findIndex((q) => sqeFlags(q).includes('IO_DRAIN'));
+    if (drained >= 0 && drained < batch.length - 1)
+      unpredictable(
+        `step ${batch[drained]!.step}: a drained request with requests submitted after it (io_drain_req runs it from task work after them, or defers them behind it, by what is still in flight)`,
+      );
     if (polled && batch.length > 1 && ordered)
       unpredictable(
         `step ${polled.step}: a POLL_FIRST request in a submission with links or drains (which requests wait for its task work is the kernel's)`,

@@ -200,3 +200,27 @@ describe('POLL_FIRST completes from task work, after the requests issued inline 
     expect(cqesOf(waited)).toEqual({ '1': [[8, 0]], '3': [[8, 0]] });
   });
 });
+
+describe('requests the kernel runs out of submission order: a drained one, an open link', () => {
+  const op = (len: number, sqe_flags: string[] = [], flags: string[] = []) => ({
+    send: { len, source: { plain: { size: Math.max(1, len) } }, sqe_flags, flags },
+  });
+  const reason = (steps: unknown[], extra: Record<string, unknown> = {}) => {
+    const p = predict(scenario({ ...extra, steps }), 'rfc-v1');
+    return p.kind === 'no-oracle' ? p.reason : 'oracle';
+  };
+  it('IO_DRAIN with nothing in flight runs after the request submitted behind it (the fuzzer saw datagrams 0, 125): no oracle; drained last: an oracle', () => {
+    expect(reason([op(125, ['IO_DRAIN']), op(0)], { socket: { type: 'unix-dgram' } })).toBe(
+      'step 1: a drained request with requests submitted after it (io_drain_req runs it from task work after them, or defers them behind it, by what is still in flight)',
+    );
+    expect(reason([op(125), op(0, ['IO_DRAIN'])], { socket: { type: 'unix-dgram' } })).toBe('oracle');
+    expect(reason([op(125, ['IO_DRAIN']), { submit: {} }, op(0)], { socket: { type: 'unix-dgram' } })).toBe('oracle');
+  });
+  it('POLL_FIRST on a link left open at the end of the submission goes to io-wq (-EAGAIN on the RFC, -ECANCELED on 6.18): no oracle', () => {
+    expect(reason([op(8, ['IO_LINK'], ['POLL_FIRST'])])).toMatch(
+      /^step 1: a POLL_FIRST request left as an open link at the end of its submission goes to io-wq/,
+    );
+    expect(reason([op(8, ['IO_LINK'])])).toBe('oracle');
+    expect(reason([op(8, [], ['POLL_FIRST'])])).toBe('oracle');
+  });
+});
