@@ -5,7 +5,6 @@
 // submission, in order, against the state the earlier steps left.
 import type { Scenario } from '../specs/schema.ts';
 import { E } from './errno.ts';
-import { CQE_F } from './cqe.ts';
 import { type Prediction, type PredictedRequest, type PeerChunk } from './prediction.ts';
 import type { RuleId } from './rules.ts';
 import type { Semantics } from './profiles.ts';
@@ -155,6 +154,5 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
   });
   submit();
   heads(sc.steps.length + 1);
-  if (pred.requests.some((r) => r.cqes.some((c) => c.flags & CQE_F.MORE && c.kind === 'more'))) rules.add('send.bundle-rounds');
   return { ...pred, rules: [...rules].sort() };
 }
