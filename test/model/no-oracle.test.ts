@@ -3,7 +3,7 @@
 // the smallest scenario that reaches it and the reason written out. A guess
 // is worse than no oracle (model/unpredictable.ts); so is a vague reason.
 import { describe, expect, it } from 'vitest';
-import { predict, type HostFeatures, type ProfileName } from '../../src/model/index.ts';
+import { predict, HOST_6_18, type ProfileName } from '../../src/model/index.ts';
 import { Unpredictable } from '../../src/model/unpredictable.ts';
 import { scenario } from './helpers.ts';
 
@@ -150,14 +150,8 @@ describe('no oracle: where the model gives up, it says why', () => {
     });
 
   it('a host kernel whose regbuf split was not probed: FIXED_BUF entries get no oracle', () => {
-    const host: HostFeatures = {
-      kind: 'host',
-      kernel: '7.0',
-      sendZcBufferSelect: true,
-      sendZcBundle: true,
-      bundleStopsBeforePartial: true,
-      sendBundleNeedsSelect: true,
-    };
+    // the 6.18 probe results (no regbufAbi), but accepting buffer select on SEND_ZC
+    const host = { ...HOST_6_18, sendZcBufferSelect: true };
     const sc = scenario({
       registered_buffers: { count: 1, size: 4096 },
       ...ring([{ regbuf: { index: 0, offset: 0, len: 8 } }]),
