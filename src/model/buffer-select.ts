@@ -70,10 +70,11 @@ function selectRing(ring: RingState, sem: Semantics, cap: number, bundle: boolea
   let maxLen = cap === 0 ? INT_MAX : Math.min(cap, INT_MAX);
   const rules: RuleId[] = ['kbuf.ring-order', 'kbuf.commit-at-select'];
   if (cap) rules.push('kbuf.len-cap');
+  // io_send passes max_len = min_not_zero(len, INT_MAX): an uncapped bundle is limited the same way, to 256 entries at most
   const needed = Math.min(Math.ceil(maxLen / firstLen), PEEK_MAX_IMPORT);
   if (bundle && nr > needed) {
     nr = needed;
-    if (cap) rules.push('kbuf.peek-needed');
+    rules.push('kbuf.peek-needed');
   }
   if (!bundle) nr = 1;
   const picked: PickedBuf[] = [];

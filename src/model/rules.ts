@@ -170,8 +170,9 @@ export const RULES = R({
     says: 'a send consumes (commits) its ring entries when it picks them: the head advances by the number picked, even if the send then fails',
   },
   'kbuf.peek-needed': {
-    source: 'io_uring/kbuf.c io_ring_buffers_peek needed = ceil(max_len / first len), at most 256 (base)',
-    says: 'a capped bundle looks at no more than ceil(cap / first entry len) entries',
+    source:
+      'io_uring/kbuf.c io_ring_buffers_peek needed = ceil(max_len / first len), at most 256; io_uring/net.c io_send_select_buffer max_len = min_not_zero(len, INT_MAX) (base)',
+    says: 'a bundle looks at no more than ceil(cap / first entry len) entries, and never more than 256: an uncapped one (cap INT_MAX) too',
   },
   'kbuf.bundle-truncate': {
     source: 'io_uring/kbuf.c io_ring_buffers_peek buf->len = len (6.12 base)',

@@ -7,7 +7,6 @@ import type { Scenario } from '../specs/schema.ts';
 import { encodeRegbufAddr } from '../specs/abi.ts';
 import { E } from './errno.ts';
 import { USER_PTR_MAX } from './limits.ts';
-import { CQE_F } from './cqe.ts';
 import { type Prediction, type PredictedRequest, type PeerChunk } from './prediction.ts';
 import type { RuleId } from './rules.ts';
 import type { Semantics } from './profiles.ts';
@@ -217,6 +216,5 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
   });
   submit();
   heads(sc.steps.length + 1);
-  if (pred.requests.some((r) => r.cqes.some((c) => c.flags & CQE_F.MORE && c.kind === 'more'))) rules.add('send.bundle-rounds');
   return { ...pred, rules: [...rules].sort() };
 }

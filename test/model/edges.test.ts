@@ -81,6 +81,23 @@ describe('which failures cancel the request linked after them', () => {
     expect(chain({ buf_group: 1, flags: ['BUNDLE'] })).toEqual({ '1': [[-105, 0]], '2': [[-125, 0]] });
     expect(chain({ len: 0 })).toEqual({ '1': [[0, 0]], '2': [[3, 0]] });
   });
+  it('an -EAGAIN made final by POLL_FIRST + MSG_DONTWAIT cancels it (io_queue_async fails a REQ_F_NOWAIT request)', () => {
+    const pf = { len: 8, source: { plain: { size: 8 } }, flags: ['POLL_FIRST'], msg_flags: ['DONTWAIT'] };
+    expect(chain(pf)).toEqual({ '1': [[-11, 0]], '2': [[-125, 0]] });
+  });
+  it('a send_zc failing at issue (AF_UNIX has no SOCK_SUPPORT_ZC) cancels it, after its F_MORE result and notification', () => {
+    const sc = scenario({
+      socket: { type: 'unix-stream' },
+      steps: [{ send_zc: { ...plain(8), sqe_flags: ['IO_LINK'] } }, then],
+    });
+    expect(cqesOf(predict(sc, 'baseline'))).toEqual({
+      '1': [
+        [-95, 2],
+        [0, 8],
+      ],
+      '2': [[-125, 0]],
+    });
+  });
   it('a send bundle that completes does not cancel; one over a buffer that faults does', () => {
     const ok = { buffer_rings: [{ bgid: 2, entries: 2, buffers: [{ plain: { size: 8 } }] }] };
     expect(chain({ buf_group: 2, flags: ['BUNDLE'] }, ok)).toEqual({ '1': [[8, 1]], '2': [[3, 0]] });

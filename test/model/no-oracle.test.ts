@@ -3,7 +3,8 @@
 // the smallest scenario that reaches it and the reason written out. A guess
 // is worse than no oracle (model/unpredictable.ts); so is a vague reason.
 import { describe, expect, it } from 'vitest';
-import { predict, type ProfileName } from '../../src/model/index.ts';
+import { predict, HOST_6_18, type ProfileName } from '../../src/model/index.ts';
+import { Unpredictable } from '../../src/model/unpredictable.ts';
 import { scenario } from './helpers.ts';
 
 const plain = (len: number) => ({ len, source: { plain: { size: len } } });
@@ -148,6 +149,38 @@ describe('no oracle: where the model gives up, it says why', () => {
       expect(predict(scenario(partial), profile)).toEqual({ kind: 'no-oracle', reason });
     });
 
+  it('a host kernel whose regbuf split was not probed: FIXED_BUF entries get no oracle', () => {
+    // the 6.18 probe results (no regbufAbi), but accepting buffer select on SEND_ZC
+    const host = { ...HOST_6_18, sendZcBufferSelect: true };
+    const sc = scenario({
+      registered_buffers: { count: 1, size: 4096 },
+      ...ring([{ regbuf: { index: 0, offset: 0, len: 8 } }]),
+      steps: [{ send_zc: { buf_group: 1, flags: ['FIXED_BUF'] } }],
+    });
+    expect(predict(sc, host)).toEqual({
+      kind: 'no-oracle',
+      reason: "the kernel's {index, offset} split for provided registered buffers is unknown (host without regbufAbi)",
+    });
+  });
+  it('the name "host" without probed features: no oracle, and the scenario is not marked unrunnable', () => {
+    expect(predict(scenario({ steps: [{ send: plain(8) }] }), 'host')).toEqual({
+      kind: 'no-oracle',
+      reason: 'the host profile needs the probed HostFeatures object, not the name "host"',
+    });
+  });
+  it('unrunnable: SQEs an io_init_req failure left in a 2-entry SQ ring plus two new ones (the program stops with sq_full)', () => {
+    // step 1 fails in io_init_req (buffer select on SEND_ZC, baseline): io_submit_sqes stops, step 2 stays in the SQ ring
+    const steps = [{ send_zc: { buf_group: 1 } }, { send: plain(8) }, { submit: {} }, { send: plain(8) }, { send: plain(8) }];
+    expect(predict(scenario({ ring: { entries: 2 }, steps }), 'baseline')).toEqual({
+      kind: 'no-oracle',
+      reason: 'step 5: 1 request(s) a failed submission left in the SQ ring and 2 new one(s) do not fit its 2 entries',
+      unrunnable: true,
+    });
+  });
+  it('an Unpredictable that escaped predict() names itself in the stack trace', () => {
+    const e = new Unpredictable('why');
+    expect([e.name, e.message, e.reason, e.unrunnable]).toEqual(['Unpredictable', 'why', 'why', false]);
+  });
   it('the same scenarios one step short of each limit have an oracle', () => {
     const ok: [ProfileName, Record<string, unknown>][] = [
       ['baseline', { steps: [{ send: { ...plain(65000), msg_flags: ['WAITALL'] } }, { send: plain(8) }] }],

@@ -106,6 +106,63 @@ describe('the rules a prediction used', () => {
       'rfc.classic-one-buffer',
     );
   });
+  it('a classic buffer naming a registered buffer, with FIXED_BUF: decoded like a ring entry (rfc.classic-fixed)', () => {
+    const sc = {
+      ...reg,
+      provided_buffers: [{ bgid: 1, bid: 3, regbuf: { index: 0, offset: 16, len: 32 } }],
+      steps: [{ send_zc: { buf_group: 1, flags: ['FIXED_BUF'] } }],
+    };
+    expect(cqesOf(predict(scenario(sc), 'rfc-v1'))).toEqual({
+      '1': [
+        [32, 2 | 1 | (3 << 16)],
+        [0, 8],
+      ],
+    });
+    expect(rulesOf('rfc-v1', sc)).toEqual([
+      'kbuf.classic-fifo',
+      'kbuf.classic-send-no-cap',
+      'rfc.addr-encoding',
+      'rfc.classic-fixed',
+      'rfc.regbuf-bytes',
+      'rfc.zc-bufsel',
+      'rfc.zc-bufsel-cqe',
+      'sock.stream-full',
+      'zc.notif-after-result',
+      'zc.two-cqes',
+    ]);
+  });
+  it('one ring entry cut by the sqe len, no BUNDLE: the cap (kbuf.len-cap), not the bundle truncation', () => {
+    expect(
+      rulesOf('baseline', {
+        buffer_rings: [{ bgid: 1, entries: 2, buffers: [{ plain: { size: 64 } }] }],
+        steps: [{ send: { buf_group: 1, len: 10 } }],
+      }),
+    ).toEqual(['kbuf.commit-at-select', 'kbuf.len-cap', 'kbuf.ring-order', 'ring.head', 'send.result', 'sock.stream-full']);
+  });
+  it('the rule each peer chunk cites: the RFC bytes only for provided registered buffers; a base FIXED_BUF send_zc or a plain entry is the stream', () => {
+    const chunkRules = (profile: ProfileName, partial: Record<string, unknown>) =>
+      asPrediction(predict(scenario(partial), profile)).peer.chunks.map((c) => [c.rule, c.sources]);
+    expect(chunkRules('baseline', { steps: [{ send_zc: plain(8) }] })).toEqual([
+      ['sock.stream-bytes', [{ buffer: 'step 1 source', offset: 0, len: 8 }]],
+    ]);
+    // io_send_zc_import + io_import_fixed (base): FIXED_BUF without a buffer group
+    expect(
+      chunkRules('baseline', {
+        ...reg,
+        steps: [{ send_zc: { len: 64, flags: ['FIXED_BUF'], source: { regbuf: { index: 0, offset: 0 } } } }],
+      }),
+    ).toEqual([['sock.stream-bytes', [{ buffer: 'regbuf[0]', offset: 0, len: 64 }]]]);
+    const ring = (e: unknown) => ({ ...reg, buffer_rings: [{ bgid: 1, entries: 2, buffers: [e] }] });
+    expect(chunkRules('rfc-v1', { ...ring({ plain: { size: 8 } }), steps: [{ send_zc: { buf_group: 1 } }] })).toEqual([
+      ['sock.stream-bytes', [{ buffer: 'ring 1 entry 0', offset: 0, len: 8 }]],
+    ]);
+    expect(
+      chunkRules('rfc-v1', {
+        ...ring({ regbuf: { index: 0, offset: 8, len: 8 } }),
+        steps: [{ send_zc: { buf_group: 1, flags: ['FIXED_BUF'] } }],
+      }),
+    ).toEqual([['rfc.regbuf-bytes', [{ buffer: 'regbuf[0]', offset: 8, len: 8 }]]]);
+  });
   it('a send bundle over three rounds; a failure cancelling the link after it; a setup failure alone', () => {
     expect(
       rulesOf('baseline', {
@@ -152,6 +209,21 @@ describe('per-scenario bookkeeping', () => {
     const full = [{ send: { ...plain(65536) } }];
     expect(cqesOf(predict(scenario({ steps: [...full, { peer_drain: {} }, { send: plain(8) }] }), 'baseline'))['3']).toEqual([[8, 0]]);
     expect(predict(scenario({ steps: [...full, { submit: {} }, { send: plain(8) }] }), 'baseline').kind).toBe('no-oracle');
+  });
+  it("each ring gets its own entries: a send from the second of two rings takes that ring's buffer", () => {
+    const two = {
+      buffer_rings: [
+        { bgid: 1, entries: 2, buffers: [{ bid: 4, plain: { size: 8 } }] },
+        { bgid: 2, entries: 2, buffers: [{ bid: 5, plain: { size: 16 } }] },
+      ],
+    };
+    const q = p({ ...two, steps: [{ send: { buf_group: 2 } }] });
+    expect(cqesOf(q)).toEqual({ '1': [[16, 1 | (5 << 16)]] });
+    expect(q.peer.chunks[0]!.sources).toEqual([{ buffer: 'ring 2 entry 0', offset: 0, len: 16 }]);
+    expect(q.heads).toEqual([
+      { step: 2, bgid: 1, head: 0, rule: 'ring.head' },
+      { step: 2, bgid: 2, head: 1, rule: 'ring.head' },
+    ]);
   });
   it('a link chain ends at its first unlinked request: a failure cancels only the rest of its own chain', () => {
     const fail = { send: { buf_group: 1, sqe_flags: ['IO_LINK'] } };

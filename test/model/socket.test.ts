@@ -59,6 +59,24 @@ describe('stream sockets', () => {
     s.unsend(1_000_000);
     expect(s.send(65536, plainSend).res).toEqual({ exact: 65536 });
   });
+  it('a zero-length send completes with 0 even on a socket already past its room (tcp_sendmsg / unix_stream_sendmsg copy nothing)', () => {
+    const s = sock();
+    expect(s.send(70000, { waitall: true, nowait: false }).res).toEqual({ exact: 70000 });
+    expect(s.send(0, plainSend)).toEqual({ res: { exact: 0 }, rule: 'sock.stream-full', sent: true });
+  });
+  it('unsend and a partial peer read free exactly their bytes, no more', () => {
+    const s = sock();
+    s.send(70000, { waitall: true, nowait: false });
+    s.unsend(10000);
+    // 60000 unread + 6000 is past 65536: may go short
+    expect(s.send(6000, plainSend).res).toEqual({ min: 1, max: 6000 });
+    const t = sock();
+    t.send(65000, plainSend);
+    t.peerRead(1000);
+    // 64000 unread: 1000 more fit, then 600 more do not
+    expect(t.send(1000, plainSend).res).toEqual({ exact: 1000 });
+    expect(t.send(600, plainSend).res).toEqual({ min: 1, max: 600 });
+  });
   it('the room: SO_SNDBUF below 64 KiB, half of SO_RCVBUF below that', () => {
     expect(sock({ sndbuf: 4096 }).send(4096, plainSend).res).toEqual({ exact: 4096 });
     expect(sock({ sndbuf: 4096 }).send(4097, plainSend).res).toEqual({ min: 1, max: 4097 });
@@ -103,6 +121,14 @@ describe('datagram sockets', () => {
     v.peerRead(8);
     for (let i = 0; i < 10; i++) v.send(8, plainSend);
     expect(reason(() => v.send(8, plainSend))).toBe('more than 10 unread AF_UNIX datagrams block the sender');
+  });
+  it('UDP has no queue length: eleven unread datagrams all go', () => {
+    const s = sock({ type: 'udp' });
+    for (let i = 0; i < 11; i++) expect(s.send(8, plainSend).res).toEqual({ exact: 8 });
+  });
+  it("AF_UNIX: the peer's receive buffer does not bound unread datagrams (four of 64 KiB go; measured on 6.18, a socketpair took 4)", () => {
+    const s = sock({ type: 'unix-dgram' });
+    for (let i = 0; i < 4; i++) expect(s.send(65536, plainSend).res).toEqual({ exact: 65536 });
   });
   it("UDP: unread datagrams (each 1024 bytes of overhead) past the peer's receive buffer, no oracle", () => {
     const s = sock({ type: 'udp', rcvbuf: 4096 });

@@ -229,6 +229,22 @@ describe('base send and setup rules', () => {
     expect(Object.keys(cqesOf(predict(scenario({ ...rings, steps }), 'baseline')))).toEqual(['1']);
     expect(Object.keys(cqesOf(predict(scenario({ ...rings, ring: { flags: ['SUBMIT_ALL'] }, steps }), 'baseline')))).toEqual(['1', '2']);
   });
+  it('io_submit_sqes: what a failed submission left in the SQ ring stays there when the next submit has nothing new (uspec_submit skips io_uring_submit)', () => {
+    const steps = [{ send_zc: { buf_group: 1 } }, { send: { len: 8, source: { plain: { size: 8 } } } }, { submit: {} }, { submit: {} }];
+    const p = asPrediction(predict(scenario({ steps }), 'baseline'));
+    expect(cqesOf(p)).toEqual({ '1': [[-95, 0]] });
+    expect(p.rules).toEqual(['submit.stop-on-init-failure', 'zc.bufsel-unsupported', 'zc.init-fail-no-notif']);
+  });
+  it('io_submit_sqes: a send whose prep fails (BUNDLE without buffer select, -EINVAL) also stops the batch without SUBMIT_ALL', () => {
+    const steps = [
+      { send: { len: 8, flags: ['BUNDLE'], source: { plain: { size: 8 } } } },
+      { send: { len: 3, source: { plain: { size: 3 } } } },
+    ];
+    const stopped = asPrediction(predict(scenario({ steps }), 'baseline'));
+    expect(cqesOf(stopped)).toEqual({ '1': [[-22, 0]] });
+    expect(stopped.rules).toContain('submit.stop-on-init-failure');
+    expect(cqesOf(predict(scenario({ ring: { flags: ['SUBMIT_ALL'] }, steps }), 'baseline'))).toEqual({ '1': [[-22, 0]], '2': [[3, 0]] });
+  });
   it('io_fail_links: a send after a failed linked send is -ECANCELED', () => {
     const p = predict(
       scenario({

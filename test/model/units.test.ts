@@ -5,6 +5,8 @@
 // (expectedPeer, expectedOrigin).
 import { describe, expect, it } from 'vitest';
 import { BufferBytes, expectedOrigin, expectedPeer } from '../../src/model/bytes.ts';
+import { errnoValue } from '../../src/model/errno.ts';
+import { resContains } from '../../src/model/prediction.ts';
 import { hostFeaturesFromProbes, semanticsOf, type HostFeatures } from '../../src/model/profiles.ts';
 import type { BufferDesc, Layout } from '../../src/specs/layout.ts';
 import type { Fill } from '../../src/specs/schema.ts';
@@ -123,6 +125,19 @@ describe('where received bytes came from', () => {
     expect(two.trace(Buffer.concat([seq(0, 18), Buffer.from([0xee])]))).toEqual({ buffer: 'x', offset: 0, run: 18 });
     expect(two.trace(seq(0, 12))).toEqual({ buffer: 'x', offset: 0, run: 12 });
   });
+  it('an empty window is no origin; with minRun past the 16-byte probe, a run of 16 is not enough', () => {
+    expect(bytes.trace(Buffer.alloc(0))).toBeUndefined();
+    // the probe (first 16 bytes) matches "a" at 30, the 17th byte does not: run 16 < 18
+    expect(bytes.trace(Buffer.concat([seq(40, 16), Buffer.from([0xee, 0xee, 0xee, 0xee])]), 18)).toBeUndefined();
+    expect(bytes.trace(Buffer.concat([seq(40, 16), Buffer.from([0xee, 0xee, 0xee, 0xee])]), 16)).toEqual({
+      buffer: 'a',
+      offset: 30,
+      run: 16,
+    });
+  });
+  it('a buffer is filled once: the same bytes object every time', () => {
+    expect(bytes.of('a')).toBe(bytes.of('a'));
+  });
   it('a buffer by name, and a source slice; an unknown name says so', () => {
     expect(bytes.of('a')!.subarray(0, 3)).toEqual(seq(10, 3));
     expect(bytes.of('nope')).toBeUndefined();
@@ -159,6 +174,7 @@ describe('the expected peer stream', () => {
     expect(expectedOrigin(all.map, 4)).toBe('b offset 1');
     expect(expectedOrigin(all.map, 6)).toBe('a offset 11');
     expect(expectedOrigin(all.map, 7)).toBeUndefined();
+    expect(expectedOrigin(all.map, -1)).toBeUndefined();
   });
   it('a count of 0 or less takes nothing from that chunk; exactly a source takes no byte of the next', () => {
     const none = expectedPeer(bytes, chunks, (c) => (c.userData === 1n ? -5 : 0));
@@ -166,5 +182,21 @@ describe('the expected peer stream', () => {
     const three = expectedPeer(bytes, chunks, (c) => (c.userData === 1n ? 3 : 0));
     expect([...three.data]).toEqual([4, 5, 6]);
     expect(three.map).toHaveLength(1);
+  });
+});
+
+describe('errno names and result ranges', () => {
+  it('errnoValue: a name with or without its leading minus; a minus elsewhere is no name', () => {
+    expect([errnoValue('-EINVAL'), errnoValue('EINVAL'), errnoValue('E-INVAL'), errnoValue('EINVAL-'), errnoValue('-ENOPE')]).toEqual([
+      -22,
+      -22,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+  it('resContains: an exact value, or a range with both ends inclusive', () => {
+    expect([0, 1, 8, 9].map((v) => resContains({ min: 1, max: 8 }, v))).toEqual([false, true, true, false]);
+    expect([7, 8].map((v) => resContains({ exact: 8 }, v))).toEqual([false, true]);
   });
 });
