@@ -2,7 +2,7 @@
 // what the peer then reads. All sockets are loopback TCP/UDP or AF_UNIX.
 import type { Scenario } from '../specs/schema.ts';
 import { E } from './errno.ts';
-import { DGRAM_OVERHEAD, PEER_READ_MAX, STREAM_SAFE, UDP_MAX, UDP_RCVBUF, UNIX_DGRAM_QLEN } from './limits.ts';
+import { DGRAM_OVERHEAD, PEER_READ_MAX, SOCK_BUF_DEFAULT, STREAM_SAFE, UDP_MAX, UNIX_DGRAM_QLEN } from './limits.ts';
 import type { ResPrediction } from './prediction.ts';
 import type { RuleId } from './rules.ts';
 import { unpredictable } from './unpredictable.ts';
@@ -62,10 +62,13 @@ export class SocketModel {
     if (n > PEER_READ_MAX) unpredictable(`a ${n}-byte datagram is larger than the 64 KiB the peer reads at once`);
     if (this.sock.sndbuf && n > this.sock.sndbuf) unpredictable(`a ${n}-byte datagram does not fit SO_SNDBUF ${this.sock.sndbuf}`);
     this.unreadDgrams++;
-    this.unread += n + DGRAM_OVERHEAD;
+    this.unread += 2 * n + DGRAM_OVERHEAD;
     if (this.sock.type === 'unix-dgram' && this.unreadDgrams > UNIX_DGRAM_QLEN)
       unpredictable(`more than ${UNIX_DGRAM_QLEN} unread AF_UNIX datagrams block the sender`);
-    if (this.sock.type === 'udp' && this.unread > (this.sock.rcvbuf ?? UDP_RCVBUF))
+    // unix_dgram_sendmsg -> sock_alloc_send_pskb waits while the sender's unread skbs fill its SO_SNDBUF
+    if (this.sock.type === 'unix-dgram' && this.unread > (this.sock.sndbuf ?? SOCK_BUF_DEFAULT))
+      unpredictable("unread AF_UNIX datagrams may fill the sender's send buffer: the send blocks");
+    if (this.sock.type === 'udp' && this.unread > (this.sock.rcvbuf ?? SOCK_BUF_DEFAULT))
       unpredictable("unread datagrams may exceed the peer's receive buffer and be dropped");
     return { res: { exact: n }, rule: 'sock.dgram', sent: true };
   }

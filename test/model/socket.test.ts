@@ -126,20 +126,25 @@ describe('datagram sockets', () => {
     const s = sock({ type: 'udp' });
     for (let i = 0; i < 11; i++) expect(s.send(8, plainSend).res).toEqual({ exact: 8 });
   });
-  it("AF_UNIX: the peer's receive buffer does not bound unread datagrams (four of 64 KiB go; measured on 6.18, a socketpair took 4)", () => {
+  it("AF_UNIX: unread datagrams are charged 2n + 1024 against the sender's send buffer (212992 by default): conservative against 6.18", () => {
+    // measured on 6.18 (a socketpair): 4 of 64 KiB went before -EAGAIN, 13 of 8 KiB; the model predicts 1 and 12
     const s = sock({ type: 'unix-dgram' });
-    for (let i = 0; i < 4; i++) expect(s.send(65536, plainSend).res).toEqual({ exact: 65536 });
+    expect(s.send(65536, plainSend).res).toEqual({ exact: 65536 });
+    expect(reason(() => s.send(65536, plainSend))).toBe("unread AF_UNIX datagrams may fill the sender's send buffer: the send blocks");
+    const t = sock({ type: 'unix-dgram', sndbuf: 20000 });
+    expect(t.send(8192, plainSend).res).toEqual({ exact: 8192 }); // 17408
+    expect(t.send(500, plainSend).res).toEqual({ exact: 500 }); // 17408 + 2024 = 19432
+    expect(reason(() => t.send(500, plainSend))).toBe("unread AF_UNIX datagrams may fill the sender's send buffer: the send blocks"); // 21456
   });
-  it("UDP: unread datagrams (each 1024 bytes of overhead) past the peer's receive buffer, no oracle", () => {
+  it("UDP: unread datagrams (2n + 1024 each) past the peer's receive buffer, no oracle", () => {
     const s = sock({ type: 'udp', rcvbuf: 4096 });
-    s.send(1024, plainSend);
-    expect(s.send(1024, plainSend).res).toEqual({ exact: 1024 });
-    expect(reason(() => s.send(1, plainSend))).toBe("unread datagrams may exceed the peer's receive buffer and be dropped");
+    expect(s.send(1536, plainSend).res).toEqual({ exact: 1536 }); // 4096: exactly full
+    expect(reason(() => s.send(0, plainSend))).toBe("unread datagrams may exceed the peer's receive buffer and be dropped");
     // a drain empties it
     const t = sock({ type: 'udp', rcvbuf: 4096 });
-    t.send(2048, plainSend);
+    t.send(1536, plainSend);
     t.peerRead();
-    expect(t.send(2048, plainSend).res).toEqual({ exact: 2048 });
+    expect(t.send(1536, plainSend).res).toEqual({ exact: 1536 });
   });
 });
 
