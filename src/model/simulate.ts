@@ -118,9 +118,7 @@ export function simulate(sc: Scenario, sem: Semantics): Prediction {
     if (polled && sc.ring.flags.includes('DEFER_TASKRUN')) pending = { step: polled.step, why: 'POLL_FIRST (DEFER_TASKRUN)' };
     const async = batch.findIndex((q) => sqeFlags(q).includes('ASYNC'));
     if (async >= 0 && async < batch.length - 1)
-      unpredictable(
-        `step ${batch[async]!.step}: an IOSQE_ASYNC request with requests submitted after it (io-wq runs it beside them)`,
-      );
+      unpredictable(`step ${batch[async]!.step}: an IOSQE_ASYNC request with requests submitted after it (io-wq runs it beside them)`);
     if (async >= 0) pending = { step: batch[async]!.step, why: 'IOSQE_ASYNC' };
     // issue order: the inline requests, then the POLL_FIRST ones (in submission order each); a request at or
     // after an io_init_req failure was never submitted
