@@ -73,11 +73,6 @@ export class SocketModel {
     return { res: { exact: n }, rule: 'sock.dgram', sent: true };
   }
 
-  /** A bounded send failed or was short: the bytes it did not send are not queued. */
-  unsend(n: number): void {
-    this.unread = Math.max(0, this.unread - n);
-  }
-
   peerRead(len?: number): void {
     if (len === undefined || !this.stream) {
       // peer_recv reads one datagram; drain reads all.
